@@ -71,7 +71,7 @@ export function createEmulatorApp(kit: EmulatorKit, adapter: () => EmulatorAdapt
     logger: false,
     bodyLimit: 64 * 1024 * 1024,
     keepAliveTimeout: 30_000,
-    maxParamLength: 2000,
+    routerOptions: { maxParamLength: 2000 },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));

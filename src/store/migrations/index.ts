@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001-initial.ts';
+
+/** All migrations, in order. Kept in code (not read from disk) so they ship inside any bundle. */
+export const migrations: Record<string, Migration> = {
+  '001-initial': m001,
+};
+
+/** Hands Kysely's migrator the migrations above. */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};
