@@ -1,0 +1,129 @@
+import { businessValidation, duplicateName, requiredParam, unsupportedProperty } from '../errors.ts';
+import { ENTITIES } from '../schema.ts';
+import type { StoredRecord } from '../store/table.ts';
+import type { Company } from '../store/company.ts';
+import {
+  baseName,
+  checkLengths,
+  deletedName,
+  mergeForUpdate,
+  noColon,
+  refTo,
+  resolveRef,
+  str,
+  unchanged,
+  USD,
+  type EntityOps,
+  type Obj,
+  type OpContext,
+} from './common.ts';
+
+const COMPUTED = ['FullyQualifiedName', 'CurrentBalance', 'CurrentBalanceWithSubAccounts', 'Classification'];
+
+/** AccountTypeEnum → [Classification, default AccountSubType]. */
+const TYPES: Record<string, [string | undefined, string]> = {
+  Bank: ['Asset', 'Checking'],
+  'Accounts Receivable': ['Asset', 'AccountsReceivable'],
+  'Other Current Asset': ['Asset', 'OtherCurrentAssets'],
+  'Fixed Asset': ['Asset', 'MachineryAndEquipment'],
+  'Other Asset': ['Asset', 'OtherLongTermAssets'],
+  'Accounts Payable': ['Liability', 'AccountsPayable'],
+  'Credit Card': ['Liability', 'CreditCard'],
+  'Other Current Liability': ['Liability', 'OtherCurrentLiabilities'],
+  'Long Term Liability': ['Liability', 'OtherLongTermLiabilities'],
+  Equity: ['Equity', 'OwnersEquity'],
+  Income: ['Revenue', 'SalesOfProductIncome'],
+  'Other Income': ['Revenue', 'OtherMiscellaneousIncome'],
+  'Cost of Goods Sold': ['Expense', 'SuppliesMaterialsCogs'],
+  Expense: ['Expense', 'OtherMiscellaneousServiceCost'],
+  'Other Expense': ['Expense', 'OtherMiscellaneousExpense'],
+  'Non-Posting': [undefined, 'OtherNonPosting'],
+};
+
+/** A few sub-types a client may send without the type (QuickBooks infers the type from them). */
+const SUBTYPE_TO_TYPE: Record<string, string> = {
+  Checking: 'Bank',
+  Savings: 'Bank',
+  AccountsReceivable: 'Accounts Receivable',
+  UndepositedFunds: 'Other Current Asset',
+  Inventory: 'Other Current Asset',
+  AccountsPayable: 'Accounts Payable',
+  CreditCard: 'Credit Card',
+  SalesOfProductIncome: 'Income',
+  ServiceFeeIncome: 'Income',
+  SuppliesMaterialsCogs: 'Cost of Goods Sold',
+  OwnersEquity: 'Equity',
+};
+
+function build(co: Company, input: Obj, existing: StoredRecord | undefined): Obj {
+  checkLengths(ENTITIES.Account, input);
+  let name = str(input, 'Name');
+  if (name === undefined) throw requiredParam('Name');
+  name = baseName(name);
+  noColon(name, 'Name');
+  const subType = str(input, 'AccountSubType');
+  const type = str(input, 'AccountType') ?? (subType ? SUBTYPE_TO_TYPE[subType] : undefined);
+  if (type === undefined) throw requiredParam('AccountType');
+  const info = TYPES[type];
+  if (!info) {
+    throw unsupportedProperty(
+      `Can not construct instance of com.intuit.schema.finance.v3.AccountTypeEnum from String value '${type}': value not one of declared Enum instance names: [${Object.keys(TYPES).join(', ')}]`,
+    );
+  }
+  const active = input.Active !== false;
+  const taken = (lower: string): boolean => {
+    const owner = co.accountNames.get(lower);
+    return owner !== undefined && owner !== existing?.id;
+  };
+  if (active) {
+    if (taken(name.toLowerCase())) throw duplicateName('account', 'Name');
+  } else {
+    const current = existing?.e.Name;
+    name =
+      existing?.e.Active === false && typeof current === 'string' && baseName(current) === name
+        ? current
+        : deletedName(name, taken);
+  }
+  let fqn = name;
+  let parentRef: Obj | undefined;
+  if (input.ParentRef !== undefined) {
+    const parent = resolveRef(co, 'Account', input.ParentRef, 'ParentRef', { plural: 'accounts' });
+    if (parent.e.AccountType !== type) {
+      throw businessValidation('A sub-account must have the same type as its parent.', 'ParentRef');
+    }
+    if (parent.id === existing?.id)
+      throw businessValidation('An account cannot be its own parent.', 'ParentRef');
+    fqn = `${parent.e.FullyQualifiedName as string}:${name}`;
+    parentRef = refTo(parent, 'FullyQualifiedName');
+  }
+  const out: Obj = {
+    Name: name,
+    SubAccount: parentRef !== undefined,
+    ...(parentRef ? { ParentRef: parentRef } : {}),
+    FullyQualifiedName: fqn,
+    Active: active,
+    ...(info[0] ? { Classification: info[0] } : {}),
+    AccountType: type,
+    AccountSubType: subType ?? info[1],
+    CurrentBalance: (existing?.e.CurrentBalance as string | undefined) ?? '0',
+    CurrentBalanceWithSubAccounts: (existing?.e.CurrentBalanceWithSubAccounts as string | undefined) ?? '0',
+    CurrencyRef: input.CurrencyRef ?? USD,
+  };
+  for (const [k, v] of Object.entries(input)) {
+    if (!(k in out) && k !== 'SubAccount' && k !== 'ParentRef') out[k] = v;
+  }
+  return out;
+}
+
+function create(ctx: OpContext, input: Obj): StoredRecord {
+  return ctx.co.commitCreate('Account', build(ctx.co, mergeForUpdate({}, input, false, COMPUTED), undefined));
+}
+
+function update(ctx: OpContext, rec: StoredRecord, input: Obj, sparse: boolean): StoredRecord {
+  const fields = build(ctx.co, mergeForUpdate(rec.e, input, sparse, COMPUTED), rec);
+  if (unchanged(rec, fields)) return rec;
+  return ctx.co.commitUpdate('Account', rec, fields);
+}
+
+/** The chart of accounts is a name list: created, updated, deactivated; never deleted. */
+export const accountOps: EntityOps = { create, update };

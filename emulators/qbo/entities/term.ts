@@ -1,0 +1,46 @@
+import { duplicateName, requiredParam } from '../errors.ts';
+import { ENTITIES } from '../schema.ts';
+import type { Company } from '../store/company.ts';
+import type { StoredRecord } from '../store/table.ts';
+import {
+  checkLengths,
+  mergeForUpdate,
+  str,
+  unchanged,
+  type EntityOps,
+  type Obj,
+  type OpContext,
+} from './common.ts';
+
+function build(co: Company, input: Obj, existing: StoredRecord | undefined): Obj {
+  checkLengths(ENTITIES.Term, input);
+  const name = str(input, 'Name');
+  if (name === undefined) throw requiredParam('Name');
+  const owner = co.termNames.get(name.toLowerCase());
+  if (owner !== undefined && owner !== existing?.id) throw duplicateName('term', 'Name');
+  const out: Obj = {
+    Name: name,
+    Active: input.Active !== false,
+    Type: input.Type ?? 'STANDARD',
+    DiscountPercent: input.DiscountPercent ?? '0',
+  };
+  if (out.Type === 'STANDARD') {
+    out.DueDays = input.DueDays ?? 0;
+    out.DiscountDays = input.DiscountDays ?? 0;
+  }
+  for (const [k, v] of Object.entries(input)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+function create(ctx: OpContext, input: Obj): StoredRecord {
+  return ctx.co.commitCreate('Term', build(ctx.co, mergeForUpdate({}, input, false, []), undefined));
+}
+
+function update(ctx: OpContext, rec: StoredRecord, input: Obj, sparse: boolean): StoredRecord {
+  const fields = build(ctx.co, mergeForUpdate(rec.e, input, sparse, []), rec);
+  if (unchanged(rec, fields)) return rec;
+  return ctx.co.commitUpdate('Term', rec, fields);
+}
+
+/** Sales terms (Net 30 …): a name list. */
+export const termOps: EntityOps = { create, update };
