@@ -1,0 +1,10 @@
+export { compileExpression, typeWord } from './compile.ts';
+export type { CompiledExpression, FieldBinding, FieldResolver } from './compile.ts';
+export { DateValue, formatDate, parseDate } from './dates.ts';
+export { ExpressionError, ExpressionRuntimeError } from './errors.ts';
+export type { ExpressionIssue } from './errors.ts';
+export { FUNCTIONS } from './functions.ts';
+export { parseExpression } from './parser.ts';
+export type { Node as ExpressionNode } from './parser.ts';
+export { isEmpty, toBoolean, toDate, toNumber, toText } from './values.ts';
+export type { ExprType, ExprValue } from './values.ts';
