@@ -23,7 +23,11 @@ export function storeLocation(g: GlobalOptions, env: NodeJS.ProcessEnv = process
 }
 
 /** Opens the runtime for a command, runs it, and always closes the store (and its lock). */
-export async function withRuntime<T>(cmd: Command, fn: (rt: Runtime) => Promise<T>, extra: Partial<RuntimeOptions> = {}): Promise<T> {
+export async function withRuntime<T>(
+  cmd: Command,
+  fn: (rt: Runtime) => Promise<T>,
+  extra: Partial<RuntimeOptions> = {},
+): Promise<T> {
   const g = globals(cmd);
   const rt = await openRuntime({ configFile: g.config, location: storeLocation(g), ...extra });
   try {

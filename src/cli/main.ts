@@ -10,9 +10,14 @@ import { describeError, exitCodeFor } from './errors.ts';
 /** The ledgerbridge command line. */
 export function buildProgram(): Command {
   const program = new Command('ledgerbridge')
-    .description('Keeps Salesforce and QuickBooks in step — self-hosted, exactly once, on the fewest API calls.')
+    .description(
+      'Keeps Salesforce and QuickBooks in step — self-hosted, exactly once, on the fewest API calls.',
+    )
     .version('0.1.0')
-    .option('--config <file>', 'flows configuration (default: LEDGERBRIDGE_CONFIG, ./ledgerbridge.yaml, else the embedded defaults)')
+    .option(
+      '--config <file>',
+      'flows configuration (default: LEDGERBRIDGE_CONFIG, ./ledgerbridge.yaml, else the embedded defaults)',
+    )
     .option('--data <dir>', 'PGlite data folder (default: LEDGERBRIDGE_DATA or ./.ledgerbridge)')
     .option('--database-url <url>', 'PostgreSQL instead of PGlite (default: DATABASE_URL)')
     .showHelpAfterError()
@@ -22,7 +27,9 @@ export function buildProgram(): Command {
   addConnectionsCommand(program);
   addRecordCommands(program);
   addAdminCommands(program);
-  const emulate = program.command('emulate').description('run a local, faithful emulator of Salesforce or QuickBooks Online');
+  const emulate = program
+    .command('emulate')
+    .description('run a local, faithful emulator of Salesforce or QuickBooks Online');
   addSalesforceEmulateCommand(emulate);
   addQboEmulateCommand(emulate);
   return program;

@@ -4,7 +4,13 @@ import type { ProgressEvent, ProgressListener } from '../engine/progress.ts';
 /** Progress bars on stderr for reads and writes of each flow. */
 export function progressBars(): { listener: ProgressListener; stop(): void } {
   const multi = new cliProgress.MultiBar(
-    { format: ' {label} |{bar}| {value}/{total} {unit}', hideCursor: true, clearOnComplete: false, stopOnComplete: false, stream: process.stderr },
+    {
+      format: ' {label} |{bar}| {value}/{total} {unit}',
+      hideCursor: true,
+      clearOnComplete: false,
+      stopOnComplete: false,
+      stream: process.stderr,
+    },
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
@@ -18,7 +24,12 @@ export function progressBars(): { listener: ProgressListener; stop(): void } {
   };
   const listener = (e: ProgressEvent) => {
     if (e.type === 'read') {
-      const b = bar(`${e.flow}:read:${e.side}`, `${e.flow}: read ${e.side === 'sf' ? 'Salesforce' : 'QuickBooks'}`, 'records', e.records);
+      const b = bar(
+        `${e.flow}:read:${e.side}`,
+        `${e.flow}: read ${e.side === 'sf' ? 'Salesforce' : 'QuickBooks'}`,
+        'records',
+        e.records,
+      );
       b.setTotal(e.records);
       b.update(e.records);
     } else if (e.type === 'write') {

@@ -42,5 +42,9 @@ export interface CredentialVault {
     fn: (current: ConnectionCredentials) => Promise<ConnectionSecrets | null>,
   ): Promise<ConnectionCredentials>;
   /** Records the connection's health (e.g. 'needs-reauth' after invalid_grant) for the admin to see. */
-  setStatus(connectionId: string, status: 'active' | 'needs-reauth' | 'error', message?: string): Promise<void>;
+  setStatus(
+    connectionId: string,
+    status: 'active' | 'needs-reauth' | 'error',
+    message?: string,
+  ): Promise<void>;
 }

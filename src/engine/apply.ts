@@ -39,7 +39,12 @@ export function emptyCommit(): ChunkCommit {
 }
 
 /** Writes a chunk's results: links, outcomes, queue entries and the journal marks, atomically. */
-export async function commitChunk(db: Kysely<Schema>, flow: string, runId: number, c: ChunkCommit): Promise<void> {
+export async function commitChunk(
+  db: Kysely<Schema>,
+  flow: string,
+  runId: number,
+  c: ChunkCommit,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await insertLinks(trx, c.newLinks);
     await updateLinks(trx, c.linkChanges);
@@ -77,7 +82,10 @@ export function directoryEntry(model: FlowModel, side: 'sf' | 'qb', r: SfRecord 
     fuzzyKey: k.fuzzy,
     extKey: typeof ext === 'string' && ext !== '' ? ext : null,
     version: side === 'sf' ? ((r as SfRecord).SystemModstamp ?? null) : ((r as QbRecord).SyncToken ?? null),
-    active: side === 'sf' ? (r as SfRecord).IsDeleted !== true : (r as QbRecord).Active !== false && (r as QbRecord).status !== 'Deleted',
+    active:
+      side === 'sf'
+        ? (r as SfRecord).IsDeleted !== true
+        : (r as QbRecord).Active !== false && (r as QbRecord).status !== 'Deleted',
   };
 }
 
@@ -115,7 +123,14 @@ export function finishWorks(model: FlowModel, works: Work[], runId: number, tall
           details: h.details,
           runId,
         });
-        c.outcomes.push({ flow, direction: h.direction, sfId: w.sfId, qbId: w.qbId, action: h.kind === 'conflict' ? 'conflict' : 'held', reason: h.message });
+        c.outcomes.push({
+          flow,
+          direction: h.direction,
+          sfId: w.sfId,
+          qbId: w.qbId,
+          action: h.kind === 'conflict' ? 'conflict' : 'held',
+          reason: h.message,
+        });
         count(tally, `${h.direction} ${h.kind === 'conflict' ? 'conflict' : 'held'}`);
       }
       continue;
@@ -124,17 +139,29 @@ export function finishWorks(model: FlowModel, works: Work[], runId: number, tall
     const failures: Array<{ direction: 'sf->qb' | 'qb->sf'; f: NonNullable<Work['qb']>['failure'] }> = [];
     if (w.qb?.failure) failures.push({ direction: 'sf->qb', f: w.qb.failure });
     if (w.sf?.failure) failures.push({ direction: 'qb->sf', f: w.sf.failure });
-    for (const [name, r] of Object.entries(w.related)) if (r.failure) failures.push({ direction: 'qb->sf', f: { ...r.failure, message: `${name}: ${r.failure.message}` } });
+    for (const [name, r] of Object.entries(w.related))
+      if (r.failure)
+        failures.push({ direction: 'qb->sf', f: { ...r.failure, message: `${name}: ${r.failure.message}` } });
 
     // The QuickBooks side of the link.
     const qbEntity = w.qb?.entity;
     const qbOk = !!qbEntity;
-    const qbState = qbEntity ? qbStateOf(model, qbEntity) : q ? qbStateOf(model, q) : (link?.qb_state ?? null);
+    const qbState = qbEntity
+      ? qbStateOf(model, qbEntity)
+      : q
+        ? qbStateOf(model, q)
+        : (link?.qb_state ?? null);
     const qbVersion = qbEntity?.SyncToken ?? q?.SyncToken ?? link?.qb_version ?? null;
     if (qbEntity) w.qbId = qbEntity.Id;
 
     // The Salesforce side: what we read, plus what Salesforce acknowledged.
-    let sfState: Record<string, string> | null = s ? sfStateOf(model, s) : link ? { ...link.sf_state } : d.sf?.op === 'create' ? {} : null;
+    let sfState: Record<string, string> | null = s
+      ? sfStateOf(model, s)
+      : link
+        ? { ...link.sf_state }
+        : d.sf?.op === 'create'
+          ? {}
+          : null;
     const sfOk = !!w.sf?.ok;
     if (sfState && d.sf && sfOk) {
       for (const [g, h] of Object.entries(d.written.sf)) {
@@ -162,7 +189,8 @@ export function finishWorks(model: FlowModel, works: Work[], runId: number, tall
         sfRelated,
       });
     } else if (w.sfId && w.qbId && sfState && qbState && (qbOk || sfOk || d.newLink)) {
-      const origin = d.newLink?.origin ?? (d.qb?.op === 'create' ? 'created:quickbooks' : 'created:salesforce');
+      const origin =
+        d.newLink?.origin ?? (d.qb?.op === 'create' ? 'created:quickbooks' : 'created:salesforce');
       c.newLinks.push({
         flow,
         sfId: w.sfId,
@@ -177,7 +205,14 @@ export function finishWorks(model: FlowModel, works: Work[], runId: number, tall
       c.closedUnmatched.sf.push(w.sfId);
       c.closedUnmatched.qb.push(w.qbId);
       if (d.newLink) {
-        c.outcomes.push({ flow, direction: 'link', sfId: w.sfId, qbId: w.qbId, action: 'linked', reason: d.newLink.origin });
+        c.outcomes.push({
+          flow,
+          direction: 'link',
+          sfId: w.sfId,
+          qbId: w.qbId,
+          action: 'linked',
+          reason: d.newLink.origin,
+        });
         count(tally, 'link linked');
       }
     }
@@ -196,16 +231,47 @@ export function finishWorks(model: FlowModel, works: Work[], runId: number, tall
 
     if (d.qb && qbOk) {
       const action = d.qb.op === 'create' ? 'created' : d.qb.op === 'deactivate' ? 'deactivated' : 'updated';
-      c.outcomes.push({ flow, direction: 'sf->qb', sfId: w.sfId, qbId: w.qbId, action, changes: d.qb.changes });
+      c.outcomes.push({
+        flow,
+        direction: 'sf->qb',
+        sfId: w.sfId,
+        qbId: w.qbId,
+        action,
+        changes: d.qb.changes,
+      });
       count(tally, `sf->qb ${action}`);
       if (d.qb.op === 'create') c.directory.qb.push(directoryEntry(model, 'qb', qbEntity));
     }
     if (d.sf && sfOk && !(d.sf.op === 'update' && d.sf.changes.length === 0)) {
-      const action = d.sf.op === 'create' ? (w.sf?.created === false ? 'updated' : 'created') : d.sf.op === 'delete' ? 'deleted' : d.sf.op === 'deactivate' ? 'deactivated' : 'updated';
-      c.outcomes.push({ flow, direction: 'qb->sf', sfId: w.sfId, qbId: w.qbId, action, changes: d.sf.changes });
+      const action =
+        d.sf.op === 'create'
+          ? w.sf?.created === false
+            ? 'updated'
+            : 'created'
+          : d.sf.op === 'delete'
+            ? 'deleted'
+            : d.sf.op === 'deactivate'
+              ? 'deactivated'
+              : 'updated';
+      c.outcomes.push({
+        flow,
+        direction: 'qb->sf',
+        sfId: w.sfId,
+        qbId: w.qbId,
+        action,
+        changes: d.sf.changes,
+      });
       count(tally, `qb->sf ${action}`);
       if (d.sf.op === 'create' && w.sfId) {
-        const pseudo: SfRecord = { Id: w.sfId, ...Object.fromEntries(Object.entries(d.sf.main).map(([k, v]) => [k, typeof v === 'object' && v ? ('ref' in v ? v.ref : v.decimal) : v])) };
+        const pseudo: SfRecord = {
+          Id: w.sfId,
+          ...Object.fromEntries(
+            Object.entries(d.sf.main).map(([k, v]) => [
+              k,
+              typeof v === 'object' && v ? ('ref' in v ? v.ref : v.decimal) : v,
+            ]),
+          ),
+        };
         for (const [name, values] of Object.entries(d.sf.related)) pseudo[name] = values;
         pseudo[model.sf.externalIdField] = w.qbId;
         c.directory.sf.push(directoryEntry(model, 'sf', pseudo));
@@ -213,8 +279,26 @@ export function finishWorks(model: FlowModel, works: Work[], runId: number, tall
     }
 
     for (const h of d.held) {
-      c.errors.push({ flow, direction: h.direction, kind: h.kind, sfId: w.sfId, qbId: w.qbId, code: h.code, message: h.message, details: h.details, runId, sourcePayload: h.direction === 'qb->sf' ? q : s });
-      c.outcomes.push({ flow, direction: h.direction, sfId: w.sfId, qbId: w.qbId, action: 'held', reason: h.message });
+      c.errors.push({
+        flow,
+        direction: h.direction,
+        kind: h.kind,
+        sfId: w.sfId,
+        qbId: w.qbId,
+        code: h.code,
+        message: h.message,
+        details: h.details,
+        runId,
+        sourcePayload: h.direction === 'qb->sf' ? q : s,
+      });
+      c.outcomes.push({
+        flow,
+        direction: h.direction,
+        sfId: w.sfId,
+        qbId: w.qbId,
+        action: 'held',
+        reason: h.message,
+      });
       count(tally, `${h.direction} held`);
     }
     for (const { direction, f } of failures) {
@@ -236,7 +320,14 @@ export function finishWorks(model: FlowModel, works: Work[], runId: number, tall
 
     if (d.quiet) {
       const direction = link ? 'link' : s ? 'sf->qb' : 'qb->sf';
-      c.outcomes.push({ flow, direction, sfId: w.sfId, qbId: w.qbId, action: d.quiet.action, reason: d.quiet.reason });
+      c.outcomes.push({
+        flow,
+        direction,
+        sfId: w.sfId,
+        qbId: w.qbId,
+        action: d.quiet.action,
+        reason: d.quiet.reason,
+      });
       count(tally, `${direction} ${d.quiet.action}`);
     }
     if (failures.length === 0 && d.held.length === 0) c.resolved.push({ sfId: w.sfId, qbId: w.qbId });

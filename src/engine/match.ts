@@ -23,7 +23,10 @@ export interface MatchOutcome {
 }
 
 const KEY_COLUMN = { name: 'name_key', email: 'email_key' } as const;
-const RULE_WORDS = { name: 'same name (ignoring case, punctuation and spacing)', email: 'same email' } as const;
+const RULE_WORDS = {
+  name: 'same name (ignoring case, punctuation and spacing)',
+  email: 'same email',
+} as const;
 
 /**
  * Pairs unlinked records through the flow's rules, in order, over the directory (every record the
@@ -61,7 +64,9 @@ export async function matchUnlinked(
         join directory q on q.flow = s.flow and q.side = 'qb' and q.id = s.ext_key and q.active
         where s.flow = ${flow} and s.side = 'sf' and s.active and s.ext_key is not null
           and (s.id = any(${sfIds}::text[]) or q.id = any(${qbIds}::text[]))
-          and not exists (select 1 from links l where l.flow = s.flow and (l.sf_id = s.id or l.qb_id = q.id))`.execute(db);
+          and not exists (select 1 from links l where l.flow = s.flow and (l.sf_id = s.id or l.qb_id = q.id))`.execute(
+        db,
+      );
       for (const r of rows.rows) {
         if (takenSf.has(r.sf_id) || takenQb.has(r.qb_id)) continue;
         takenSf.add(r.sf_id);
@@ -71,7 +76,13 @@ export async function matchUnlinked(
       continue;
     }
     const col = sql.ref(KEY_COLUMN[rule]);
-    const rows = await sql<{ k: string; sf_ids: string[]; qb_ids: string[]; sf_labels: string[]; qb_labels: string[] }>`
+    const rows = await sql<{
+      k: string;
+      sf_ids: string[];
+      qb_ids: string[];
+      sf_labels: string[];
+      qb_labels: string[];
+    }>`
       with wanted as (
         select ${col} as k from directory where flow = ${flow} and side = 'sf' and active and ${col} is not null and id = any(${sfIds}::text[])
         union
@@ -85,11 +96,16 @@ export async function matchUnlinked(
         select ${col} as k, array_agg(id order by id) as ids, array_agg(label order by id) as labels
         from directory where flow = ${flow} and side = 'qb' and active and ${col} in (select k from wanted) group by ${col}
       )
-      select s.k, s.ids as sf_ids, q.ids as qb_ids, s.labels as sf_labels, q.labels as qb_labels from s join q on q.k = s.k`.execute(db);
+      select s.k, s.ids as sf_ids, q.ids as qb_ids, s.labels as sf_labels, q.labels as qb_labels from s join q on q.k = s.k`.execute(
+      db,
+    );
     const wantedSf = new Set(sfIds);
     const wantedQb = new Set(qbIds);
     // Records already linked still count for uniqueness, but cannot be paired again.
-    const involved = rows.rows.flatMap((r) => [...r.sf_ids.map((id) => ({ side: 'sf' as const, id })), ...r.qb_ids.map((id) => ({ side: 'qb' as const, id }))]);
+    const involved = rows.rows.flatMap((r) => [
+      ...r.sf_ids.map((id) => ({ side: 'sf' as const, id })),
+      ...r.qb_ids.map((id) => ({ side: 'qb' as const, id })),
+    ]);
     const linked = await linkedIds(db, flow, involved);
     for (const r of rows.rows) {
       if (r.sf_ids.length === 1 && r.qb_ids.length === 1) {
@@ -105,11 +121,15 @@ export async function matchUnlinked(
       const why = `${RULE_WORDS[rule]}, shared by ${r.sf_ids.length} in Salesforce and ${r.qb_ids.length} in QuickBooks`;
       r.sf_ids.forEach((sfId) => {
         if (!wantedSf.has(sfId)) return;
-        r.qb_ids.forEach((qbId, i) => addCandidate('sf', sfId, { id: qbId, label: r.qb_labels[i] ?? qbId, why }));
+        r.qb_ids.forEach((qbId, i) =>
+          addCandidate('sf', sfId, { id: qbId, label: r.qb_labels[i] ?? qbId, why }),
+        );
       });
       r.qb_ids.forEach((qbId) => {
         if (!wantedQb.has(qbId)) return;
-        r.sf_ids.forEach((sfId, i) => addCandidate('qb', qbId, { id: sfId, label: r.sf_labels[i] ?? sfId, why }));
+        r.sf_ids.forEach((sfId, i) =>
+          addCandidate('qb', qbId, { id: sfId, label: r.sf_labels[i] ?? sfId, why }),
+        );
       });
     }
   }

@@ -102,7 +102,10 @@ export interface FlowModel {
   qbState(qb: QbRecord): Record<string, string>;
   /** Whether a record meets the flow's criteria: one that does not is not sent to the other side. */
   accepts(side: 'sf' | 'qb', record: SfRecord | QbRecord): boolean;
-  keys(side: 'sf' | 'qb', record: SfRecord | QbRecord): { name: string | null; email: string | null; fuzzy: string | null; label: string };
+  keys(
+    side: 'sf' | 'qb',
+    record: SfRecord | QbRecord,
+  ): { name: string | null; email: string | null; fuzzy: string | null; label: string };
   /** Field paths of a lookup whose target record must be linked first (dependency order). */
   lookups: { toQb: string[]; toSf: string[] };
 }

@@ -71,7 +71,11 @@ export interface Decision {
   held: Held[];
   /** A lookup target is not linked yet: try again after the records it depends on. */
   defer?: string;
-  conflict?: { fields: string[]; policy: ConflictPolicy | 'first-link'; winner: 'salesforce' | 'quickbooks' | 'none' | 'held' };
+  conflict?: {
+    fields: string[];
+    policy: ConflictPolicy | 'first-link';
+    winner: 'salesforce' | 'quickbooks' | 'none' | 'held';
+  };
   /** Set when this decision links a new pair. */
   newLink?: { origin: string };
   /** Hashes of the values this decision writes, per side (for the link state after the write). */
@@ -80,10 +84,6 @@ export interface Decision {
 
 function empty(v: MappedValue | undefined): boolean {
   return v === null || v === undefined || v === '';
-}
-
-function sfValue(s: SfRecord, field: string): unknown {
-  return getPath(s, field);
 }
 
 function displayValue(v: unknown): unknown {
@@ -124,7 +124,12 @@ function timeOf(v: unknown): number {
 }
 
 /** Plans one unit. `ctx` resolves lookups through links (parents first, see defer). */
-export function planUnit(model: FlowModel, unit: Unit, ctx: Omit<MapContext, 'isCreate'>, opts: { mayDefer?: boolean } = {}): Decision {
+export function planUnit(
+  model: FlowModel,
+  unit: Unit,
+  ctx: Omit<MapContext, 'isCreate'>,
+  opts: { mayDefer?: boolean } = {},
+): Decision {
   const mayDefer = opts.mayDefer ?? true;
   const { link, s, q } = unit;
   const d: Decision = { unit, held: [], written: { sf: {}, qb: {} } };
@@ -134,7 +139,10 @@ export function planUnit(model: FlowModel, unit: Unit, ctx: Omit<MapContext, 'is
   // Deletes and deactivations, by rule, never silently.
   if (sfDead || qbDead) {
     if (!link) {
-      d.quiet = { action: 'skipped', reason: sfDead ? 'deleted in Salesforce and never linked' : 'inactive in QuickBooks and never linked' };
+      d.quiet = {
+        action: 'skipped',
+        reason: sfDead ? 'deleted in Salesforce and never linked' : 'inactive in QuickBooks and never linked',
+      };
       return d;
     }
     if (sfDead && qbDead) {
@@ -148,11 +156,17 @@ export function planUnit(model: FlowModel, unit: Unit, ctx: Omit<MapContext, 'is
   const canQb = !!s && flows(model, 'sf->qb') && model.accepts('sf', s);
   const canSf = !!q && flows(model, 'qb->sf') && model.accepts('qb', q);
   if (!link && s && !q && !canQb) {
-    d.quiet = { action: 'skipped', reason: flows(model, 'sf->qb') ? 'does not meet the flow criteria' : 'the flow does not sync sf->qb' };
+    d.quiet = {
+      action: 'skipped',
+      reason: flows(model, 'sf->qb') ? 'does not meet the flow criteria' : 'the flow does not sync sf->qb',
+    };
     return d;
   }
   if (!link && q && !s && !canSf) {
-    d.quiet = { action: 'skipped', reason: flows(model, 'qb->sf') ? 'does not meet the flow criteria' : 'the flow does not sync qb->sf' };
+    d.quiet = {
+      action: 'skipped',
+      reason: flows(model, 'qb->sf') ? 'does not meet the flow criteria' : 'the flow does not sync qb->sf',
+    };
     return d;
   }
   if (!link && !s && !q) {
@@ -162,7 +176,10 @@ export function planUnit(model: FlowModel, unit: Unit, ctx: Omit<MapContext, 'is
   const createQb = !link && !q;
   const createSf = !link && !s;
   const relatedIsCreate = Object.fromEntries(
-    model.sf.related.map((r) => [r.name, createSf || (!(s?.[r.name] as { Id?: string } | null | undefined)?.Id && !link?.sf_related[r.name])]),
+    model.sf.related.map((r) => [
+      r.name,
+      createSf || (!(s?.[r.name] as { Id?: string } | null | undefined)?.Id && !link?.sf_related[r.name]),
+    ]),
   );
   const mapQb = (rec: SfRecord) => model.toQb(rec, { ...ctx, isCreate: createQb });
   const mapSf = (rec: QbRecord) => model.toSf(rec, { ...ctx, isCreate: createSf, relatedIsCreate });
@@ -226,7 +243,8 @@ export function planUnit(model: FlowModel, unit: Unit, ctx: Omit<MapContext, 'is
     else if (model.conflict === 'salesforce-wins') winner = 'salesforce';
     else if (model.conflict === 'quickbooks-wins') winner = 'quickbooks';
     else if (model.conflict === 'last-writer-wins')
-      winner = timeOf(s?.LastModifiedDate) > timeOf(q?.MetaData?.LastUpdatedTime) ? 'salesforce' : 'quickbooks';
+      winner =
+        timeOf(s?.LastModifiedDate) > timeOf(q?.MetaData?.LastUpdatedTime) ? 'salesforce' : 'quickbooks';
     else winner = 'held';
     d.conflict = { fields, policy: link ? model.conflict : 'first-link', winner };
     if (winner === 'held') {
@@ -287,8 +305,12 @@ export function planUnit(model: FlowModel, unit: Unit, ctx: Omit<MapContext, 'is
   // Lookups first: a value pointing at a record not linked yet waits for it (the parent is usually
   // linked later in the same run). An unresolved lookup leaves its field out of the values, so it is
   // looked for among all problems, not only those of values being written.
-  const unresolvedQb = [...firstProblems.qb, ...(toQb?.problems ?? [])].filter((p, i, all) => p.code === 'unresolved-lookup' && all.findIndex((x) => x.field === p.field) === i);
-  const unresolvedSf = [...firstProblems.sf, ...(toSf?.problems ?? [])].filter((p, i, all) => p.code === 'unresolved-lookup' && all.findIndex((x) => x.field === p.field) === i);
+  const unresolvedQb = [...firstProblems.qb, ...(toQb?.problems ?? [])].filter(
+    (p, i, all) => p.code === 'unresolved-lookup' && all.findIndex((x) => x.field === p.field) === i,
+  );
+  const unresolvedSf = [...firstProblems.sf, ...(toSf?.problems ?? [])].filter(
+    (p, i, all) => p.code === 'unresolved-lookup' && all.findIndex((x) => x.field === p.field) === i,
+  );
   if (unresolvedQb.length + unresolvedSf.length > 0 && mayDefer) {
     d.defer = [...unresolvedQb, ...unresolvedSf].map((p) => p.message).join('; ');
     return d;
@@ -298,7 +320,9 @@ export function planUnit(model: FlowModel, unit: Unit, ctx: Omit<MapContext, 'is
   if (unresolvedQb.length > 0 && !createQb) d.held.push(heldFor('sf->qb', unresolvedQb));
   if (unresolvedSf.length > 0 && !createSf) d.held.push(heldFor('qb->sf', unresolvedSf));
 
-  const qbProblems = createQb ? (toQb?.problems ?? []) : relevantProblems(toQb, deltaQb.keys()).filter((p) => p.code !== 'unresolved-lookup');
+  const qbProblems = createQb
+    ? (toQb?.problems ?? [])
+    : relevantProblems(toQb, deltaQb.keys()).filter((p) => p.code !== 'unresolved-lookup');
   const reactivateQb = !!link && link.qb_state.$active === 'false';
   if (qbProblems.length > 0) d.held.push(heldFor('sf->qb', qbProblems));
   else if (deltaQb.size > 0 || reactivateQb) {
@@ -306,17 +330,28 @@ export function planUnit(model: FlowModel, unit: Unit, ctx: Omit<MapContext, 'is
       op: createQb ? 'create' : 'update',
       values: Object.fromEntries(deltaQb),
       reactivate: reactivateQb || undefined,
-      changes: [...deltaQb].map(([field, to]) => ({ field, from: displayValue(q ? getPath(q, field) : null), to })),
+      changes: [...deltaQb].map(([field, to]) => ({
+        field,
+        from: displayValue(q ? getPath(q, field) : null),
+        to,
+      })),
     };
     for (const f of deltaQb.keys()) d.written.qb[f] = toQb?.hashes[f] ?? hashOf(model, 'qb', qbAfter, f);
   }
 
-  const sfProblems = createSf ? (toSf?.problems ?? []) : relevantProblems(toSf, deltaSf.keys()).filter((p) => p.code !== 'unresolved-lookup');
+  const sfProblems = createSf
+    ? (toSf?.problems ?? [])
+    : relevantProblems(toSf, deltaSf.keys()).filter((p) => p.code !== 'unresolved-lookup');
   const main: Record<string, MappedValue> = {};
   const related: Record<string, Record<string, MappedValue>> = {};
   if (sfProblems.length > 0) d.held.push(heldFor('qb->sf', sfProblems));
   else {
-    if (link && link.sf_state.$active === 'false' && model.deletes.toSalesforce === 'deactivate' && model.sf.activeField) {
+    if (
+      link &&
+      link.sf_state.$active === 'false' &&
+      model.deletes.toSalesforce === 'deactivate' &&
+      model.sf.activeField
+    ) {
       main[model.sf.activeField] = true;
       d.written.sf.$active = 'true';
     }
@@ -336,14 +371,20 @@ export function planUnit(model: FlowModel, unit: Unit, ctx: Omit<MapContext, 'is
       op: createSf ? 'create' : 'update',
       main,
       related,
-      changes: [...deltaSf].map(([field, to]) => ({ field, from: displayValue(s ? readSfKey(model, s, field) : null), to })),
+      changes: [...deltaSf].map(([field, to]) => ({
+        field,
+        from: displayValue(s ? readSfKey(model, s, field) : null),
+        to,
+      })),
     };
   }
 
   if (!d.qb && !d.sf && d.held.length === 0) {
     d.quiet = {
       action: 'unchanged',
-      reason: d.newLink ? 'linked; both sides already agree' : 'no mapped field changed (or the change was our own write)',
+      reason: d.newLink
+        ? 'linked; both sides already agree'
+        : 'no mapped field changed (or the change was our own write)',
     };
   }
   return d;
@@ -360,7 +401,8 @@ function sfKeyOf(model: FlowModel, field: string): string {
 export function splitSfKey(model: FlowModel, key: string): { rel: string | null; field: string } {
   const k = key.startsWith('related.') ? key.slice('related.'.length) : key;
   const dot = k.indexOf('.');
-  if (dot > 0 && model.sf.related.some((r) => r.name === k.slice(0, dot))) return { rel: k.slice(0, dot), field: k.slice(dot + 1) };
+  if (dot > 0 && model.sf.related.some((r) => r.name === k.slice(0, dot)))
+    return { rel: k.slice(0, dot), field: k.slice(dot + 1) };
   return { rel: null, field: key };
 }
 
@@ -400,7 +442,10 @@ function planDelete(model: FlowModel, d: Decision, direction: 'sf->qb' | 'qb->sf
   if (direction === 'sf->qb') {
     const policy = model.deletes.toQuickbooks;
     if (!flows(model, 'sf->qb') || policy === 'ignore') {
-      d.quiet = { action: 'skipped', reason: `deleted in Salesforce; delete policy toQuickbooks is ${flows(model, 'sf->qb') ? 'ignore' : 'not applicable (one-way flow)'}` };
+      d.quiet = {
+        action: 'skipped',
+        reason: `deleted in Salesforce; delete policy toQuickbooks is ${flows(model, 'sf->qb') ? 'ignore' : 'not applicable (one-way flow)'}`,
+      };
       return d;
     }
     if (link.qb_state.$active === 'false') {
@@ -428,7 +473,12 @@ function planDelete(model: FlowModel, d: Decision, direction: 'sf->qb' | 'qb->sf
     d.sf = { op: 'delete', main: {}, related: {}, changes: [] };
   } else {
     const field = model.sf.activeField!;
-    d.sf = { op: 'deactivate', main: { [field]: false }, related: {}, changes: [{ field, from: true, to: false }] };
+    d.sf = {
+      op: 'deactivate',
+      main: { [field]: false },
+      related: {},
+      changes: [{ field, from: true, to: false }],
+    };
   }
   d.written.sf.$active = 'false';
   return d;
@@ -438,15 +488,26 @@ function planDelete(model: FlowModel, d: Decision, direction: 'sf->qb' | 'qb->sf
  * After QuickBooks answered a write with the record as it now is, values QuickBooks computes itself
  * (Balance, FullyQualifiedName …) may be new for Salesforce: add them to this unit's Salesforce write.
  */
-export function followQuickbooksResult(model: FlowModel, d: Decision, entity: QbRecord, ctx: Omit<MapContext, 'isCreate'>): void {
+export function followQuickbooksResult(
+  model: FlowModel,
+  d: Decision,
+  entity: QbRecord,
+  ctx: Omit<MapContext, 'isCreate'>,
+): void {
   if (!flows(model, 'qb->sf') || d.sf?.op === 'delete' || d.sf?.op === 'deactivate') return;
   const { s, link } = d.unit;
   if (!s && !link && !d.sf) return;
   const planned = new Map<string, MappedValue>();
   for (const [k, v] of Object.entries(d.sf?.main ?? {})) planned.set(k, v);
-  for (const [rel, values] of Object.entries(d.sf?.related ?? {})) for (const [k, v] of Object.entries(values)) planned.set(`related.${rel}.${k}`, v);
+  for (const [rel, values] of Object.entries(d.sf?.related ?? {}))
+    for (const [k, v] of Object.entries(values)) planned.set(`related.${rel}.${k}`, v);
   const after = projectSf(model, s ?? { Id: link?.sf_id ?? '' }, planned);
-  const relatedIsCreate = Object.fromEntries(model.sf.related.map((r) => [r.name, !(after[r.name] as { Id?: string } | null | undefined)?.Id && !link?.sf_related[r.name]]));
+  const relatedIsCreate = Object.fromEntries(
+    model.sf.related.map((r) => [
+      r.name,
+      !(after[r.name] as { Id?: string } | null | undefined)?.Id && !link?.sf_related[r.name],
+    ]),
+  );
   const res = model.toSf(entity, { ...ctx, isCreate: false, relatedIsCreate });
   const now = s ? model.sfState(after) : { ...(link?.sf_state ?? {}), ...d.written.sf };
   const conflicted = new Set((d.conflict?.fields ?? []).map((f) => f.split(' ↔ ')[0]!));

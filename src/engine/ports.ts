@@ -23,9 +23,21 @@ export interface SfPort {
     overlapSeconds?: number;
     related?: RelatedSpec[];
   }): AsyncIterable<SfRecord[]>;
-  query<T extends SfRecord = SfRecord>(soql: string, opts?: { all?: boolean; batchSize?: number }): AsyncIterable<T[]>;
-  retrieve(spec: { object: string; ids: string[]; fields: string[]; related?: RelatedSpec[] }): Promise<SfRecord[]>;
-  upsert(object: string, externalIdField: string, records: Array<Record<string, unknown>>): Promise<SfSaveResult[]>;
+  query<T extends SfRecord = SfRecord>(
+    soql: string,
+    opts?: { all?: boolean; batchSize?: number },
+  ): AsyncIterable<T[]>;
+  retrieve(spec: {
+    object: string;
+    ids: string[];
+    fields: string[];
+    related?: RelatedSpec[];
+  }): Promise<SfRecord[]>;
+  upsert(
+    object: string,
+    externalIdField: string,
+    records: Array<Record<string, unknown>>,
+  ): Promise<SfSaveResult[]>;
   update(object: string, records: Array<{ Id: string } & Record<string, unknown>>): Promise<SfSaveResult[]>;
   destroy(ids: string[]): Promise<SfSaveResult[]>;
 }
@@ -51,7 +63,11 @@ export interface QbBatchItemResult {
 export interface QbPort {
   readonly stats: CallStats;
   readonly realmId: string;
-  readChanges(spec: { entity: string; since: string | null; overlapSeconds?: number }): AsyncIterable<QbRecord[]>;
+  readChanges(spec: {
+    entity: string;
+    since: string | null;
+    overlapSeconds?: number;
+  }): AsyncIterable<QbRecord[]>;
   readMany(entity: string, ids: string[]): Promise<QbRecord[]>;
   batch(items: QbBatchItem[], requestId: string): Promise<QbBatchItemResult[]>;
 }

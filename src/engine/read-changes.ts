@@ -38,7 +38,12 @@ export async function readChanges(
   const names = streams(model);
   const sfSince = cursors.get(names.sfMain)?.since ?? null;
   const qbSince = cursors.get(names.qb)?.since ?? null;
-  const set: ChangeSet = { sf: new Map(), qb: new Map(), highWater: new Map(), initial: !sfSince && !qbSince };
+  const set: ChangeSet = {
+    sf: new Map(),
+    qb: new Map(),
+    highWater: new Map(),
+    initial: !sfSince && !qbSince,
+  };
   const progress = opts.onProgress ?? (() => {});
 
   const readSf = async () => {
@@ -76,7 +81,12 @@ export async function readChanges(
       }
       if (relHw) set.highWater.set(stream, relHw);
       if (parents.size > 0) {
-        const records = await sf.retrieve({ object: model.sf.object, ids: [...parents], fields: model.sf.fields, related: model.sf.related });
+        const records = await sf.retrieve({
+          object: model.sf.object,
+          ids: [...parents],
+          fields: model.sf.fields,
+          related: model.sf.related,
+        });
         for (const r of records) set.sf.set(r.Id, r);
         progress({ type: 'read', flow: model.name, side: 'sf', records: set.sf.size });
       }
@@ -85,7 +95,11 @@ export async function readChanges(
 
   const readQb = async () => {
     let hw: string | undefined;
-    for await (const page of qb.readChanges({ entity: model.qb.entity, since: qbSince, overlapSeconds: opts.overlapSeconds })) {
+    for await (const page of qb.readChanges({
+      entity: model.qb.entity,
+      since: qbSince,
+      overlapSeconds: opts.overlapSeconds,
+    })) {
       for (const r of page) {
         set.qb.set(r.Id, r);
         hw = later(hw, r.MetaData?.LastUpdatedTime);

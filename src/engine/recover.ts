@@ -30,7 +30,8 @@ export async function recoverPendingWrites(
     try {
       results = await qb.batch(entry.request.items, entry.key);
     } catch (e) {
-      if (e instanceof ApiLimitError || e instanceof AuthError) throw new RunStopped(e, e instanceof ApiLimitError ? 'resumable' : 'failed');
+      if (e instanceof ApiLimitError || e instanceof AuthError)
+        throw new RunStopped(e, e instanceof ApiLimitError ? 'resumable' : 'failed');
       // Still unreachable: leave it pending for the next run; nothing new is planned over it.
       throw e;
     }
@@ -49,7 +50,11 @@ export async function recoverPendingWrites(
       const entity = r.entity;
       const link = item.sfId ? existing.get(item.sfId) : undefined;
       if (link) {
-        c.linkChanges.push({ id: link.id, qbVersion: entity.SyncToken ?? null, qbState: qbStateOf(model, entity) });
+        c.linkChanges.push({
+          id: link.id,
+          qbVersion: entity.SyncToken ?? null,
+          qbState: qbStateOf(model, entity),
+        });
         updated++;
       } else if (item.sfId && item.sfState) {
         c.newLinks.push({
@@ -63,7 +68,14 @@ export async function recoverPendingWrites(
           origin: `${item.origin ?? 'created:quickbooks'} (recovered)`,
         });
         c.directory.qb.push(directoryEntry(model, 'qb', entity));
-        c.outcomes.push({ flow: model.name, direction: 'sf->qb', sfId: item.sfId, qbId: entity.Id, action: item.op === 'create' ? 'created' : 'updated', reason: 'recovered from an interrupted run' });
+        c.outcomes.push({
+          flow: model.name,
+          direction: 'sf->qb',
+          sfId: item.sfId,
+          qbId: entity.Id,
+          action: item.op === 'create' ? 'created' : 'updated',
+          reason: 'recovered from an interrupted run',
+        });
         if (item.op === 'create') {
           writeBack.push({ Id: item.sfId, [model.sf.externalIdField]: entity.Id });
           created++;
@@ -74,7 +86,8 @@ export async function recoverPendingWrites(
       try {
         await sf.update(model.sf.object, writeBack);
       } catch (e) {
-        if (e instanceof ApiLimitError || e instanceof AuthError) throw new RunStopped(e, e instanceof ApiLimitError ? 'resumable' : 'failed');
+        if (e instanceof ApiLimitError || e instanceof AuthError)
+          throw new RunStopped(e, e instanceof ApiLimitError ? 'resumable' : 'failed');
         // The link is what prevents duplicates; the id written into Salesforce is a convenience that
         // the next sync of the record writes again.
       }
@@ -84,4 +97,3 @@ export async function recoverPendingWrites(
   }
   return { batches: pending.length, created, updated };
 }
-

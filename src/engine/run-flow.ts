@@ -78,7 +78,13 @@ export class SelectionError extends Error {
 const MAX_WAVES = 6;
 
 /** Runs one flow: recover, read, match, plan, write, commit, advance cursors. */
-export async function runFlow(store: Store, model: FlowModel, sf: SfPort, qb: QbPort, opts: FlowRunOptions): Promise<FlowRunReport> {
+export async function runFlow(
+  store: Store,
+  model: FlowModel,
+  sf: SfPort,
+  qb: QbPort,
+  opts: FlowRunOptions,
+): Promise<FlowRunReport> {
   const db = store.db;
   const flow = model.name;
   const overlapSeconds = opts.overlapSeconds ?? 60;
@@ -103,14 +109,26 @@ export async function runFlow(store: Store, model: FlowModel, sf: SfPort, qb: Qb
 
     progress({ type: 'phase', flow, phase: 'read' });
     const cursors = await getCursors(db, flow);
-    const changes = opts.records ? await readRecords(model, sf, qb, opts.records) : await readChanges(model, sf, qb, cursors, { overlapSeconds, onProgress: progress });
+    const changes = opts.records
+      ? await readRecords(model, sf, qb, opts.records)
+      : await readChanges(model, sf, qb, cursors, { overlapSeconds, onProgress: progress });
     if (!opts.records && changes.initial && !opts.dryRun) report.mode = 'initial';
     if (!opts.records && !opts.dryRun) await addDueErrors(store, model, sf, qb, changes);
     report.read = { sf: changes.sf.size, qb: changes.qb.size };
 
     // The directory is the engine's memory of both sides' keys: refreshed from every read.
-    await upsertDirectory(db, flow, 'sf', [...changes.sf.values()].map((r) => directoryEntry(model, 'sf', r)));
-    await upsertDirectory(db, flow, 'qb', [...changes.qb.values()].map((r) => directoryEntry(model, 'qb', r)));
+    await upsertDirectory(
+      db,
+      flow,
+      'sf',
+      [...changes.sf.values()].map((r) => directoryEntry(model, 'sf', r)),
+    );
+    await upsertDirectory(
+      db,
+      flow,
+      'qb',
+      [...changes.qb.values()].map((r) => directoryEntry(model, 'qb', r)),
+    );
 
     progress({ type: 'phase', flow, phase: 'match' });
     const units = await buildUnits(store, model, sf, qb, changes, opts.records);
@@ -119,13 +137,39 @@ export async function runFlow(store: Store, model: FlowModel, sf: SfPort, qb: Qb
     // Unmatched records: listed with their candidates, never guessed.
     if (units.unmatched.length > 0) {
       if (opts.dryRun) {
-        for (const u of units.unmatched) plan.push({ action: 'unmatched', target: u.side === 'sf' ? 'quickbooks' : 'salesforce', sfId: u.side === 'sf' ? u.id : null, qbId: u.side === 'qb' ? u.id : null, label: u.label, changes: [], reason: u.reason });
+        for (const u of units.unmatched)
+          plan.push({
+            action: 'unmatched',
+            target: u.side === 'sf' ? 'quickbooks' : 'salesforce',
+            sfId: u.side === 'sf' ? u.id : null,
+            qbId: u.side === 'qb' ? u.id : null,
+            label: u.label,
+            changes: [],
+            reason: u.reason,
+          });
       } else {
         const c = emptyCommit();
         for (const u of units.unmatched) {
-          c.unmatched.push({ flow, side: u.side, recordId: u.id, label: u.label, reason: u.reason, candidates: u.candidates });
-          c.outcomes.push({ flow, direction: u.side === 'sf' ? 'sf->qb' : 'qb->sf', sfId: u.side === 'sf' ? u.id : null, qbId: u.side === 'qb' ? u.id : null, action: 'unmatched', reason: u.reason });
-          tally.set(`${u.side === 'sf' ? 'sf->qb' : 'qb->sf'} unmatched`, (tally.get(`${u.side === 'sf' ? 'sf->qb' : 'qb->sf'} unmatched`) ?? 0) + 1);
+          c.unmatched.push({
+            flow,
+            side: u.side,
+            recordId: u.id,
+            label: u.label,
+            reason: u.reason,
+            candidates: u.candidates,
+          });
+          c.outcomes.push({
+            flow,
+            direction: u.side === 'sf' ? 'sf->qb' : 'qb->sf',
+            sfId: u.side === 'sf' ? u.id : null,
+            qbId: u.side === 'qb' ? u.id : null,
+            action: 'unmatched',
+            reason: u.reason,
+          });
+          tally.set(
+            `${u.side === 'sf' ? 'sf->qb' : 'qb->sf'} unmatched`,
+            (tally.get(`${u.side === 'sf' ? 'sf->qb' : 'qb->sf'} unmatched`) ?? 0) + 1,
+          );
         }
         await commitChunk(db, flow, opts.runId, c);
       }
@@ -194,7 +238,11 @@ export async function runFlow(store: Store, model: FlowModel, sf: SfPort, qb: Qb
       for (const [stream, since] of changes.highWater) {
         const [side, name] = stream.split(':') as ['sf' | 'qb', string];
         const previous = (await getCursors(db, flow)).get(stream)?.since;
-        if (!previous || Date.parse(since.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) >= Date.parse(previous.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'))) {
+        if (
+          !previous ||
+          Date.parse(since.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) >=
+            Date.parse(previous.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'))
+        ) {
           await setCursor(db, flow, side, name, { since });
         }
       }
@@ -224,22 +272,43 @@ async function readRecords(
   const sfIds = [...new Set([...(records.sf ?? []), ...(records.pairs ?? []).map((p) => p.sf)])];
   const qbIds = [...new Set([...(records.qb ?? []), ...(records.pairs ?? []).map((p) => p.qb)])];
   if (sfIds.length) {
-    for (const r of await sf.retrieve({ object: model.sf.object, ids: sfIds, fields: model.sf.fields, related: model.sf.related })) set.sf.set(r.Id, r);
+    for (const r of await sf.retrieve({
+      object: model.sf.object,
+      ids: sfIds,
+      fields: model.sf.fields,
+      related: model.sf.related,
+    }))
+      set.sf.set(r.Id, r);
   }
   if (qbIds.length) for (const r of await qb.readMany(model.qb.entity, qbIds)) set.qb.set(r.Id, r);
-  const missing = [...sfIds.filter((id) => !set.sf.has(id)).map((id) => `Salesforce ${model.sf.object} ${id}`), ...qbIds.filter((id) => !set.qb.has(id)).map((id) => `QuickBooks ${model.qb.entity} ${id}`)];
+  const missing = [
+    ...sfIds.filter((id) => !set.sf.has(id)).map((id) => `Salesforce ${model.sf.object} ${id}`),
+    ...qbIds.filter((id) => !set.qb.has(id)).map((id) => `QuickBooks ${model.qb.entity} ${id}`),
+  ];
   if (missing.length > 0) throw new SelectionError(`not found: ${missing.join(', ')}`);
   return set;
 }
 
 /** Failed records due for an automatic retry are read again and join this run. */
-async function addDueErrors(store: Store, model: FlowModel, sf: SfPort, qb: QbPort, changes: ChangeSet): Promise<void> {
+async function addDueErrors(
+  store: Store,
+  model: FlowModel,
+  sf: SfPort,
+  qb: QbPort,
+  changes: ChangeSet,
+): Promise<void> {
   const due = await dueErrors(store.db, model.name);
   if (due.length === 0) return;
   const sfIds = [...new Set(due.map((e) => e.sf_id).filter((x): x is string => !!x && !changes.sf.has(x)))];
   const qbIds = [...new Set(due.map((e) => e.qb_id).filter((x): x is string => !!x && !changes.qb.has(x)))];
   if (sfIds.length > 0) {
-    for (const r of await sf.retrieve({ object: model.sf.object, ids: sfIds, fields: model.sf.fields, related: model.sf.related })) changes.sf.set(r.Id, r);
+    for (const r of await sf.retrieve({
+      object: model.sf.object,
+      ids: sfIds,
+      fields: model.sf.fields,
+      related: model.sf.related,
+    }))
+      changes.sf.set(r.Id, r);
   }
   if (qbIds.length > 0) for (const r of await qb.readMany(model.qb.entity, qbIds)) changes.qb.set(r.Id, r);
 }
@@ -287,14 +356,26 @@ async function buildUnits(
   // Pairs a person linked by hand come first and bypass the rules.
   const forced = selection?.pairs ?? [];
   for (const p of forced) {
-    if (sfLinks.has(p.sf)) throw new SelectionError(`Salesforce ${model.sf.object} ${p.sf} is already linked to QuickBooks ${model.qb.entity} ${sfLinks.get(p.sf)!.qb_id}`);
-    if (qbLinks.has(p.qb)) throw new SelectionError(`QuickBooks ${model.qb.entity} ${p.qb} is already linked to Salesforce ${model.sf.object} ${qbLinks.get(p.qb)!.sf_id}`);
+    if (sfLinks.has(p.sf))
+      throw new SelectionError(
+        `Salesforce ${model.sf.object} ${p.sf} is already linked to QuickBooks ${model.qb.entity} ${sfLinks.get(p.sf)!.qb_id}`,
+      );
+    if (qbLinks.has(p.qb))
+      throw new SelectionError(
+        `QuickBooks ${model.qb.entity} ${p.qb} is already linked to Salesforce ${model.sf.object} ${qbLinks.get(p.qb)!.sf_id}`,
+      );
   }
   const forcedSf = new Set(forced.map((p) => p.sf));
   const forcedQb = new Set(forced.map((p) => p.qb));
   const liveSf = lonelySf.filter((s) => s.IsDeleted !== true && !forcedSf.has(s.Id));
   const liveQb = lonelyQb.filter((q) => q.Active !== false && q.status !== 'Deleted' && !forcedQb.has(q.Id));
-  const match = await matchUnlinked(db, model.name, model.match, liveSf.map((s) => s.Id), liveQb.map((q) => q.Id));
+  const match = await matchUnlinked(
+    db,
+    model.name,
+    model.match,
+    liveSf.map((s) => s.Id),
+    liveQb.map((q) => q.Id),
+  );
   match.pairs.unshift(...forced.map((p) => ({ sfId: p.sf, qbId: p.qb, rule: 'manual' as const })));
 
   // Matched pairs need both records: fetch the side this run did not read.
@@ -302,8 +383,16 @@ async function buildUnits(
   const missingQb = match.pairs.filter((p) => !changes.qb.has(p.qbId)).map((p) => p.qbId);
   const fetchedSf = new Map<string, SfRecord>();
   const fetchedQb = new Map<string, QbRecord>();
-  if (missingSf.length > 0) for (const r of await sf.retrieve({ object: model.sf.object, ids: missingSf, fields: model.sf.fields, related: model.sf.related })) fetchedSf.set(r.Id, r);
-  if (missingQb.length > 0) for (const r of await qb.readMany(model.qb.entity, missingQb)) fetchedQb.set(r.Id, r);
+  if (missingSf.length > 0)
+    for (const r of await sf.retrieve({
+      object: model.sf.object,
+      ids: missingSf,
+      fields: model.sf.fields,
+      related: model.sf.related,
+    }))
+      fetchedSf.set(r.Id, r);
+  if (missingQb.length > 0)
+    for (const r of await qb.readMany(model.qb.entity, missingQb)) fetchedQb.set(r.Id, r);
 
   const work: Unit[] = [...byLink.values()];
   const pairedSf = new Set<string>();
@@ -328,8 +417,23 @@ async function buildUnits(
     const label = labelOf(model, s, null);
     if (!flows(model, 'sf->qb')) continue;
     if (selection?.create) work.push({ link: null, s, q: null });
-    else if (candidates.length > 0) unmatched.push({ side: 'sf', id: s.Id, label, candidates, reason: `no rule could match it; ${candidates.length} possible match(es) in QuickBooks to review` });
-    else if (!model.createMissing.toQuickbooks) unmatched.push({ side: 'sf', id: s.Id, label, candidates, reason: 'no matching QuickBooks record, and creating missing records in QuickBooks is off for this flow' });
+    else if (candidates.length > 0)
+      unmatched.push({
+        side: 'sf',
+        id: s.Id,
+        label,
+        candidates,
+        reason: `no rule could match it; ${candidates.length} possible match(es) in QuickBooks to review`,
+      });
+    else if (!model.createMissing.toQuickbooks)
+      unmatched.push({
+        side: 'sf',
+        id: s.Id,
+        label,
+        candidates,
+        reason:
+          'no matching QuickBooks record, and creating missing records in QuickBooks is off for this flow',
+      });
     else work.push({ link: null, s, q: null });
   }
   for (const q of lonelyQb) {
@@ -342,8 +446,23 @@ async function buildUnits(
     const label = labelOf(model, null, q);
     if (!flows(model, 'qb->sf')) continue;
     if (selection?.create) work.push({ link: null, s: null, q });
-    else if (candidates.length > 0) unmatched.push({ side: 'qb', id: q.Id, label, candidates, reason: `no rule could match it; ${candidates.length} possible match(es) in Salesforce to review` });
-    else if (!model.createMissing.toSalesforce) unmatched.push({ side: 'qb', id: q.Id, label, candidates, reason: 'no matching Salesforce record, and creating missing records in Salesforce is off for this flow' });
+    else if (candidates.length > 0)
+      unmatched.push({
+        side: 'qb',
+        id: q.Id,
+        label,
+        candidates,
+        reason: `no rule could match it; ${candidates.length} possible match(es) in Salesforce to review`,
+      });
+    else if (!model.createMissing.toSalesforce)
+      unmatched.push({
+        side: 'qb',
+        id: q.Id,
+        label,
+        candidates,
+        reason:
+          'no matching Salesforce record, and creating missing records in Salesforce is off for this flow',
+      });
     else work.push({ link: null, s: null, q });
   }
   return { work, unmatched };
@@ -352,7 +471,8 @@ async function buildUnits(
 /** Records whose lookups are empty go first, so parents are linked before their children need them. */
 function orderByDependency(model: FlowModel, units: Unit[]): Unit[] {
   const dependent = (u: Unit) =>
-    (u.s && model.lookups.toQb.some((p) => !!getPath(u.s, p))) || (u.q && model.lookups.toSf.some((p) => !!getPath(u.q, p)));
+    (u.s && model.lookups.toQb.some((p) => !!getPath(u.s, p))) ||
+    (u.q && model.lookups.toSf.some((p) => !!getPath(u.q, p)));
   return [...units.filter((u) => !dependent(u)), ...units.filter((u) => dependent(u))];
 }
 
@@ -366,7 +486,11 @@ async function lookupContext(
   runLinks: { sfToQb: Map<string, string>; qbToSf: Map<string, string> },
 ): Promise<LookupContext> {
   const refId = (v: unknown): string | null =>
-    typeof v === 'string' && v !== '' ? v : v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string' ? (v as { value: string }).value : null;
+    typeof v === 'string' && v !== ''
+      ? v
+      : v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string'
+        ? (v as { value: string }).value
+        : null;
   const sfIds = new Set<string>();
   const qbIds = new Set<string>();
   for (const u of chunk) {
@@ -379,8 +503,12 @@ async function lookupContext(
       if (id && !runLinks.qbToSf.has(id)) qbIds.add(id);
     }
   }
-  const bySf: Map<string, LinkRow> = sfIds.size ? await linksByIds(store.db, model.name, 'sf', [...sfIds]) : new Map();
-  const byQb: Map<string, LinkRow> = qbIds.size ? await linksByIds(store.db, model.name, 'qb', [...qbIds]) : new Map();
+  const bySf: Map<string, LinkRow> = sfIds.size
+    ? await linksByIds(store.db, model.name, 'sf', [...sfIds])
+    : new Map();
+  const byQb: Map<string, LinkRow> = qbIds.size
+    ? await linksByIds(store.db, model.name, 'qb', [...qbIds])
+    : new Map();
   return {
     linked(direction, id) {
       if (direction === 'sf->qb') return runLinks.sfToQb.get(id) ?? bySf.get(id)?.qb_id ?? null;
@@ -394,10 +522,23 @@ async function lookupContext(
  * update replaces, and whether it changed behind our back): read the ones this run has not seen, in
  * as few calls as the connector can, and plan them again.
  */
-async function refreshForQbUpdates(model: FlowModel, qb: QbPort, decisions: Decision[], ctx: LookupContext, mayDefer: boolean): Promise<Decision[]> {
+async function refreshForQbUpdates(
+  model: FlowModel,
+  qb: QbPort,
+  decisions: Decision[],
+  ctx: LookupContext,
+  mayDefer: boolean,
+): Promise<Decision[]> {
   const need = new Set(decisions.filter((d) => d.qb && d.qb.op !== 'create' && !d.unit.q && d.unit.link));
   if (need.size === 0) return decisions;
-  const fresh = new Map((await qb.readMany(model.qb.entity, [...need].map((d) => d.unit.link!.qb_id))).map((r) => [r.Id, r]));
+  const fresh = new Map(
+    (
+      await qb.readMany(
+        model.qb.entity,
+        [...need].map((d) => d.unit.link!.qb_id),
+      )
+    ).map((r) => [r.Id, r]),
+  );
   return decisions.map((d) => {
     if (!need.has(d)) return d;
     const q = fresh.get(d.unit.link!.qb_id);
@@ -424,7 +565,14 @@ async function retryStale(
   for (let round = 0; round < 2; round++) {
     const stale = current.filter((w) => w.qb?.stale && w.qbId);
     if (stale.length === 0) break;
-    const fresh = new Map((await qb.readMany(model.qb.entity, stale.map((w) => w.qbId!))).map((r) => [r.Id, r]));
+    const fresh = new Map(
+      (
+        await qb.readMany(
+          model.qb.entity,
+          stale.map((w) => w.qbId!),
+        )
+      ).map((r) => [r.Id, r]),
+    );
     const replanned = new Map<Work, Work>();
     for (const w of stale) {
       const q = fresh.get(w.qbId!);
@@ -432,7 +580,10 @@ async function retryStale(
       replanned.set(w, workFor(model, planUnit(model, { ...w.d.unit, q }, ctx, { mayDefer: false })));
     }
     const again = [...replanned.values()];
-    const result = await writeQuickbooks(store, model, qb, again, { runId: opts.runId, concurrency: opts.qbConcurrency ?? 4 });
+    const result = await writeQuickbooks(store, model, qb, again, {
+      runId: opts.runId,
+      concurrency: opts.qbConcurrency ?? 4,
+    });
     keys.push(...result.keys);
     current = current.map((w) => replanned.get(w) ?? w);
     if (result.stopped) return { works: current, keys, stopped: result.stopped };
@@ -443,15 +594,45 @@ async function retryStale(
 /** A decision as dry-run lines. */
 function describe(model: FlowModel, d: Decision): PlannedChange[] {
   const { link, s, q } = d.unit;
-  const base = { sfId: s?.Id ?? link?.sf_id ?? null, qbId: q?.Id ?? link?.qb_id ?? null, label: labelOf(model, s, q) };
+  const base = {
+    sfId: s?.Id ?? link?.sf_id ?? null,
+    qbId: q?.Id ?? link?.qb_id ?? null,
+    label: labelOf(model, s, q),
+  };
   const out: PlannedChange[] = [];
   if (d.newLink) out.push({ ...base, action: 'link', target: 'both', changes: [], reason: d.newLink.origin });
-  if (d.conflict) out.push({ ...base, action: 'conflict', target: 'both', changes: [], reason: `${d.conflict.fields.join(', ')}: ${d.conflict.winner === 'held' ? 'held for review' : `${d.conflict.winner} wins`}` });
-  if (d.qb) out.push({ ...base, action: d.qb.op === 'deactivate' ? 'deactivate' : d.qb.op, target: 'quickbooks', changes: d.qb.changes });
+  if (d.conflict)
+    out.push({
+      ...base,
+      action: 'conflict',
+      target: 'both',
+      changes: [],
+      reason: `${d.conflict.fields.join(', ')}: ${d.conflict.winner === 'held' ? 'held for review' : `${d.conflict.winner} wins`}`,
+    });
+  if (d.qb)
+    out.push({
+      ...base,
+      action: d.qb.op === 'deactivate' ? 'deactivate' : d.qb.op,
+      target: 'quickbooks',
+      changes: d.qb.changes,
+    });
   if (d.sf) {
     const extOnly = d.sf.op === 'update' && d.sf.changes.length === 0;
-    if (!extOnly) out.push({ ...base, action: d.sf.op === 'deactivate' ? 'deactivate' : d.sf.op, target: 'salesforce', changes: d.sf.changes });
+    if (!extOnly)
+      out.push({
+        ...base,
+        action: d.sf.op === 'deactivate' ? 'deactivate' : d.sf.op,
+        target: 'salesforce',
+        changes: d.sf.changes,
+      });
   }
-  for (const h of d.held) out.push({ ...base, action: h.kind === 'conflict' ? 'conflict' : 'held', target: h.direction === 'sf->qb' ? 'quickbooks' : h.direction === 'qb->sf' ? 'salesforce' : 'both', changes: [], reason: h.message });
+  for (const h of d.held)
+    out.push({
+      ...base,
+      action: h.kind === 'conflict' ? 'conflict' : 'held',
+      target: h.direction === 'sf->qb' ? 'quickbooks' : h.direction === 'qb->sf' ? 'salesforce' : 'both',
+      changes: [],
+      reason: h.message,
+    });
   return out;
 }

@@ -41,7 +41,10 @@ export interface SyncReport {
   startedAt: string;
   durationMs: number;
   flows: FlowRunReport[];
-  apiCalls: { salesforce: { total: number; byEndpoint: Record<string, number> }; quickbooks: { total: number; byEndpoint: Record<string, number> } };
+  apiCalls: {
+    salesforce: { total: number; byEndpoint: Record<string, number> };
+    quickbooks: { total: number; byEndpoint: Record<string, number> };
+  };
   message?: string;
 }
 
@@ -53,7 +56,10 @@ export class UnknownFlowError extends Error {
 const LEASE_SECONDS = 300;
 const RANK: Record<string, number> = { succeeded: 0, partial: 1, resumable: 2, failed: 3 };
 
-function delta(after: Record<string, number>, before: Record<string, number>): { total: number; byEndpoint: Record<string, number> } {
+function delta(
+  after: Record<string, number>,
+  before: Record<string, number>,
+): { total: number; byEndpoint: Record<string, number> } {
   const byEndpoint: Record<string, number> = {};
   let total = 0;
   for (const [k, v] of Object.entries(after)) {
@@ -74,7 +80,9 @@ function delta(after: Record<string, number>, before: Record<string, number>): {
 export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<SyncReport> {
   const all = ctx.flowNames();
   const names = req.flows?.length ? req.flows : all;
-  for (const n of names) if (!all.includes(n)) throw new UnknownFlowError(`no flow named "${n}" (flows: ${all.join(', ') || 'none'})`);
+  for (const n of names)
+    if (!all.includes(n))
+      throw new UnknownFlowError(`no flow named "${n}" (flows: ${all.join(', ') || 'none'})`);
   const db = ctx.store.db;
   await closeAbandonedRuns(db);
   const mode: RunMode = req.dryRun ? 'dry-run' : req.records ? 'record' : 'incremental';
@@ -127,7 +135,10 @@ export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<Syn
     message = e instanceof Error ? e.message : String(e);
     throw e;
   } finally {
-    const apiCalls = { salesforce: { total: 0, byEndpoint: {} as Record<string, number> }, quickbooks: { total: 0, byEndpoint: {} as Record<string, number> } };
+    const apiCalls = {
+      salesforce: { total: 0, byEndpoint: {} as Record<string, number> },
+      quickbooks: { total: 0, byEndpoint: {} as Record<string, number> },
+    };
     for (const [sf, before] of sfBefore) {
       const d = delta(sf.stats.snapshot(), before);
       apiCalls.salesforce.total += d.total;
@@ -140,7 +151,12 @@ export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<Syn
     }
     const stats = {
       mode: runMode,
-      flows: Object.fromEntries(reports.map((r) => [r.flow, { mode: r.mode, status: r.status, read: r.read, counts: r.counts, recovered: r.recovered }])),
+      flows: Object.fromEntries(
+        reports.map((r) => [
+          r.flow,
+          { mode: r.mode, status: r.status, read: r.read, counts: r.counts, recovered: r.recovered },
+        ]),
+      ),
       durationMs: Date.now() - started,
     };
     await finishRun(db, run.id, { status, stats, apiCalls, message: message ?? null });

@@ -30,7 +30,12 @@ export function qbCreateBody(values: Record<string, MappedValue>): Record<string
  * replaces sub-objects on update — so the current record's other sub-fields (Line2, Id …) are kept.
  * An emptied text value is sent as "" (a null is ignored by a sparse update).
  */
-export function qbSparseBody(current: QbRecord, syncToken: string, values: Record<string, MappedValue>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function qbSparseBody(
+  current: QbRecord,
+  syncToken: string,
+  values: Record<string, MappedValue>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const body: Record<string, unknown> = { Id: current.Id, SyncToken: syncToken, sparse: true };
   for (const [path, v] of Object.entries(values)) {
     const top = topLevel(path);

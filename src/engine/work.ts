@@ -47,17 +47,39 @@ export function workFor(model: FlowModel, d: Decision): Work {
 export function qbFailure(fault: QbFault, payload?: unknown): WriteFailure {
   const first = fault.errors[0];
   const code = first?.code ?? 'UNKNOWN';
-  const message = fault.errors.map((e) => (e.detail && e.detail !== e.message ? `${e.message}: ${e.detail}` : e.message)).join('; ');
+  const message = fault.errors
+    .map((e) => (e.detail && e.detail !== e.message ? `${e.message}: ${e.detail}` : e.message))
+    .join('; ');
   const transient = code === '3001' || code === '10000' || fault.type === 'SystemFault' || code === '3200';
-  return { code, message: `QuickBooks ${code}: ${message || 'unknown fault'}${first?.element ? ` (${first.element})` : ''}`, transient, payload };
+  return {
+    code,
+    message: `QuickBooks ${code}: ${message || 'unknown fault'}${first?.element ? ` (${first.element})` : ''}`,
+    transient,
+    payload,
+  };
 }
 
-const TRANSIENT_SF = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'UNKNOWN_EXCEPTION']);
+const TRANSIENT_SF = new Set([
+  'UNABLE_TO_LOCK_ROW',
+  'SERVER_UNAVAILABLE',
+  'REQUEST_RUNNING_TOO_LONG',
+  'UNKNOWN_EXCEPTION',
+]);
 
 /** A Salesforce record error as a write failure. */
-export function sfFailure(errors: Array<{ statusCode: string; message: string; fields: string[] }>, payload?: unknown): WriteFailure {
+export function sfFailure(
+  errors: Array<{ statusCode: string; message: string; fields: string[] }>,
+  payload?: unknown,
+): WriteFailure {
   const first = errors[0];
   const code = first?.statusCode ?? 'UNKNOWN';
-  const message = errors.map((e) => `${e.statusCode}: ${e.message}${e.fields.length ? ` [${e.fields.join(', ')}]` : ''}`).join('; ');
-  return { code, message: `Salesforce ${message || 'unknown error'}`, transient: TRANSIENT_SF.has(code), payload };
+  const message = errors
+    .map((e) => `${e.statusCode}: ${e.message}${e.fields.length ? ` [${e.fields.join(', ')}]` : ''}`)
+    .join('; ');
+  return {
+    code,
+    message: `Salesforce ${message || 'unknown error'}`,
+    transient: TRANSIENT_SF.has(code),
+    payload,
+  };
 }

@@ -36,8 +36,19 @@ export function qbItemFor(model: FlowModel, w: Work, bId: string): QbBatchItem {
   if (write.op === 'create') return { bId, operation: 'create', entity, body: qbCreateBody(write.values) };
   const syncToken = q?.SyncToken ?? d.unit.link?.qb_version ?? '0';
   const current = q ?? { Id: w.qbId! };
-  if (write.op === 'deactivate') return { bId, operation: 'update', entity, body: { Id: current.Id, SyncToken: syncToken, sparse: true, Active: false } };
-  return { bId, operation: 'update', entity, body: qbSparseBody(current, syncToken, write.values, write.reactivate ? { Active: true } : {}) };
+  if (write.op === 'deactivate')
+    return {
+      bId,
+      operation: 'update',
+      entity,
+      body: { Id: current.Id, SyncToken: syncToken, sparse: true, Active: false },
+    };
+  return {
+    bId,
+    operation: 'update',
+    entity,
+    body: qbSparseBody(current, syncToken, write.values, write.reactivate ? { Active: true } : {}),
+  };
 }
 
 function journalItem(model: FlowModel, w: Work, bId: string): QbJournalItem {
@@ -106,13 +117,18 @@ export async function writeQuickbooks(
       } catch (e) {
         if (e instanceof ApiLimitError || e instanceof AuthError) {
           stopped = new RunStopped(e, e instanceof ApiLimitError ? 'resumable' : 'failed');
-          for (const w of batch) w.qb = { ...w.qb, failure: { code: e.name, message: e.message, transient: true } };
+          for (const w of batch)
+            w.qb = { ...w.qb, failure: { code: e.name, message: e.message, transient: true } };
           return;
         }
         // The outcome is unknown: the journal entry stays pending and the next run replays it.
         const message = e instanceof Error ? e.message : String(e);
         const code = e instanceof ConnectorError ? (e.code ?? 'TRANSIENT') : 'TRANSIENT';
-        for (const w of batch) w.qb = { ...w.qb, failure: { code, message: `QuickBooks batch failed: ${message}`, transient: true } };
+        for (const w of batch)
+          w.qb = {
+            ...w.qb,
+            failure: { code, message: `QuickBooks batch failed: ${message}`, transient: true },
+          };
         opts.onBatch?.(batch.length);
         continue;
       }
@@ -125,7 +141,15 @@ export async function writeQuickbooks(
         else if (r?.fault) {
           const failure = qbFailure(r.fault, body);
           w.qb = { failure, body, stale: failure.code === '5010' };
-        } else w.qb = { body, failure: { code: 'NO_RESULT', message: 'QuickBooks returned no result for this batch item', transient: true } };
+        } else
+          w.qb = {
+            body,
+            failure: {
+              code: 'NO_RESULT',
+              message: 'QuickBooks returned no result for this batch item',
+              transient: true,
+            },
+          };
       });
       opts.onBatch?.(batch.length);
     }

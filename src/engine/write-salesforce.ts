@@ -18,18 +18,33 @@ async function send(
     results = await call(rows.map((r) => r.record));
   } catch (e) {
     if (e instanceof ApiLimitError || e instanceof AuthError) {
-      for (const r of rows) onResult(r.w, null, { code: e.name, message: e.message, transient: true, payload: r.record });
+      for (const r of rows)
+        onResult(r.w, null, { code: e.name, message: e.message, transient: true, payload: r.record });
       return new RunStopped(e, e instanceof ApiLimitError ? 'resumable' : 'failed');
     }
     const message = e instanceof Error ? e.message : String(e);
     const code = e instanceof ConnectorError ? (e.code ?? 'TRANSIENT') : 'TRANSIENT';
-    for (const r of rows) onResult(r.w, null, { code, message: `Salesforce call failed: ${message}`, transient: true, payload: r.record });
+    for (const r of rows)
+      onResult(r.w, null, {
+        code,
+        message: `Salesforce call failed: ${message}`,
+        transient: true,
+        payload: r.record,
+      });
     return null;
   }
   rows.forEach((row, i) => {
     const r = results[i] ?? null;
     if (r?.success) onResult(row.w, r, null);
-    else onResult(row.w, r, sfFailure(r?.errors ?? [{ statusCode: 'NO_RESULT', message: 'no result for this record', fields: [] }], row.record));
+    else
+      onResult(
+        row.w,
+        r,
+        sfFailure(
+          r?.errors ?? [{ statusCode: 'NO_RESULT', message: 'no result for this record', fields: [] }],
+          row.record,
+        ),
+      );
   });
   return null;
 }
@@ -40,7 +55,11 @@ async function send(
  * re-run finds the record instead of creating another), updates by id, deletes; then the related
  * records (the primary Contact) once their parent's id is known.
  */
-export async function writeSalesforce(model: FlowModel, sf: SfPort, works: Work[]): Promise<RunStopped | null> {
+export async function writeSalesforce(
+  model: FlowModel,
+  sf: SfPort,
+  works: Work[],
+): Promise<RunStopped | null> {
   const object = model.sf.object;
   const ext = model.sf.externalIdField;
   const creates: Array<{ w: Work; record: Record<string, unknown> }> = [];
@@ -77,7 +96,8 @@ export async function writeSalesforce(model: FlowModel, sf: SfPort, works: Work[
   };
   const stops: Array<RunStopped | null> = [];
   stops.push(await send((rs) => sf.upsert(object, ext, rs), creates, onMain));
-  if (!stops[0]) stops.push(await send((rs) => sf.update(object, rs as Array<{ Id: string }>), updates, onMain));
+  if (!stops[0])
+    stops.push(await send((rs) => sf.update(object, rs as Array<{ Id: string }>), updates, onMain));
   if (!stops.some(Boolean) && deletes.length > 0) {
     stops.push(
       await send(
@@ -99,19 +119,28 @@ export async function writeSalesforce(model: FlowModel, sf: SfPort, works: Work[
       if (!values || Object.keys(values).length === 0) continue;
       if (w.d.sf!.op !== 'create' && w.d.sf!.op !== 'update') continue;
       if (w.sf?.failure || !w.sfId) continue;
-      const existing = (w.d.unit.s?.[rel.name] as { Id?: string } | null | undefined)?.Id ?? w.d.unit.link?.sf_related[rel.name];
+      const existing =
+        (w.d.unit.s?.[rel.name] as { Id?: string } | null | undefined)?.Id ??
+        w.d.unit.link?.sf_related[rel.name];
       if (existing) relUpdates.push({ w, record: { ...sfFields(values), Id: existing } });
       else if (Object.values(values).some((v) => v !== null && v !== '')) {
-        relUpserts.push({ w, record: { ...sfFields(values), [rel.externalIdField]: w.qbId, [rel.parentField]: w.sfId } });
+        relUpserts.push({
+          w,
+          record: { ...sfFields(values), [rel.externalIdField]: w.qbId, [rel.parentField]: w.sfId },
+        });
       }
     }
     const onRel = (w: Work, r: SfSaveResult | null, failure: WriteFailure | null) => {
       w.related[rel.name] = failure ? { failure } : { id: r?.id ?? undefined };
     };
-    const a = await send((rs) => sf.update(rel.object, rs as Array<{ Id: string }>), relUpdates, (w, r, f) => {
-      onRel(w, r, f);
-      if (!f) w.related[rel.name] = { id: relUpdates.find((x) => x.w === w)?.record.Id as string };
-    });
+    const a = await send(
+      (rs) => sf.update(rel.object, rs as Array<{ Id: string }>),
+      relUpdates,
+      (w, r, f) => {
+        onRel(w, r, f);
+        if (!f) w.related[rel.name] = { id: relUpdates.find((x) => x.w === w)?.record.Id as string };
+      },
+    );
     if (a) return a;
     const b = await send((rs) => sf.upsert(rel.object, rel.externalIdField, rs), relUpserts, onRel);
     if (b) return b;

@@ -16,7 +16,8 @@ export class InvalidDecimalError extends Error {
 export function dec(value: string | number | Dec): Dec {
   if (value instanceof D) return value;
   const text = typeof value === 'number' ? String(value) : value.trim();
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text)) throw new InvalidDecimalError(`"${String(value)}" is not a decimal number`);
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text))
+    throw new InvalidDecimalError(`"${String(value)}" is not a decimal number`);
   return new D(text);
 }
 

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { exchangeQboCode, qboAuthorizeUrl } from '../connectors/qbo/index.ts';
 import {
-  exchangeQboCode,
-  qboAuthorizeUrl,
-} from '../connectors/qbo/index.ts';
-import { exchangeSalesforceCode, loginWithPassword, pkcePair, salesforceAuthorizeUrl } from '../connectors/salesforce/index.ts';
+  exchangeSalesforceCode,
+  loginWithPassword,
+  pkcePair,
+  salesforceAuthorizeUrl,
+} from '../connectors/salesforce/index.ts';
 import type { ConnectionRepository } from '../store/connections.ts';
 import { qboFromEmulator, salesforceFromEmulator } from './emulator-connections.ts';
 import { waitForRedirect } from './oauth-loopback.ts';
@@ -13,14 +15,22 @@ export const INTUIT = {
   authorizeUrl: 'https://appcenter.intuit.com/connect/oauth2',
   tokenUrl: 'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
   revokeUrl: 'https://developer.api.intuit.com/v2/oauth2/tokens/revoke',
-  baseUrl: { production: 'https://quickbooks.api.intuit.com', sandbox: 'https://sandbox-quickbooks.api.intuit.com' },
+  baseUrl: {
+    production: 'https://quickbooks.api.intuit.com',
+    sandbox: 'https://sandbox-quickbooks.api.intuit.com',
+  },
 } as const;
 
 /** The default Salesforce API version ledgerbridge speaks. */
 export const SALESFORCE_API_VERSION = '62.0';
 
 /** Saves a connection to a running emulator, from its /__emulator/info. */
-export async function connectEmulator(connections: ConnectionRepository, system: 'salesforce' | 'qbo', id: string, url: string): Promise<string> {
+export async function connectEmulator(
+  connections: ConnectionRepository,
+  system: 'salesforce' | 'qbo',
+  id: string,
+  url: string,
+): Promise<string> {
   if (system === 'salesforce') {
     const c = await salesforceFromEmulator(url);
     await connections.save({ id, system, label: c.label, settings: c.settings, secrets: c.secrets });
@@ -34,21 +44,53 @@ export async function connectEmulator(connections: ConnectionRepository, system:
 /** Salesforce OAuth 2.0 web-server flow (with PKCE) through a loopback redirect. */
 export async function connectSalesforceOAuth(
   connections: ConnectionRepository,
-  p: { id: string; loginUrl: string; clientId: string; clientSecret: string; redirectUri: string; apiVersion?: string; show: (url: string) => void },
+  p: {
+    id: string;
+    loginUrl: string;
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    apiVersion?: string;
+    show: (url: string) => void;
+  },
 ): Promise<string> {
   const state = randomBytes(16).toString('hex');
   const { codeVerifier, codeChallenge } = pkcePair();
-  const url = salesforceAuthorizeUrl({ loginUrl: p.loginUrl, clientId: p.clientId, redirectUri: p.redirectUri, state, codeChallenge });
+  const url = salesforceAuthorizeUrl({
+    loginUrl: p.loginUrl,
+    clientId: p.clientId,
+    redirectUri: p.redirectUri,
+    state,
+    codeChallenge,
+  });
   const waiting = waitForRedirect(p.redirectUri, state);
   p.show(url);
   const params = await waiting;
-  const tokens = await exchangeSalesforceCode({ loginUrl: p.loginUrl, clientId: p.clientId, clientSecret: p.clientSecret, redirectUri: p.redirectUri, code: params.get('code')!, codeVerifier });
+  const tokens = await exchangeSalesforceCode({
+    loginUrl: p.loginUrl,
+    clientId: p.clientId,
+    clientSecret: p.clientSecret,
+    redirectUri: p.redirectUri,
+    code: params.get('code')!,
+    codeVerifier,
+  });
   await connections.save({
     id: p.id,
     system: 'salesforce',
     label: `Salesforce ${tokens.instanceUrl}`,
-    settings: { instanceUrl: tokens.instanceUrl, loginUrl: p.loginUrl, apiVersion: p.apiVersion ?? SALESFORCE_API_VERSION, clientId: p.clientId, authFlow: 'oauth', identityUrl: tokens.identityUrl },
-    secrets: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, clientSecret: p.clientSecret },
+    settings: {
+      instanceUrl: tokens.instanceUrl,
+      loginUrl: p.loginUrl,
+      apiVersion: p.apiVersion ?? SALESFORCE_API_VERSION,
+      clientId: p.clientId,
+      authFlow: 'oauth',
+      identityUrl: tokens.identityUrl,
+    },
+    secrets: {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      clientSecret: p.clientSecret,
+    },
   });
   return tokens.instanceUrl;
 }
@@ -56,15 +98,36 @@ export async function connectSalesforceOAuth(
 /** Salesforce username + password + security token. */
 export async function connectSalesforcePassword(
   connections: ConnectionRepository,
-  p: { id: string; loginUrl: string; username: string; password: string; securityToken: string; clientId?: string; clientSecret?: string; apiVersion?: string },
+  p: {
+    id: string;
+    loginUrl: string;
+    username: string;
+    password: string;
+    securityToken: string;
+    clientId?: string;
+    clientSecret?: string;
+    apiVersion?: string;
+  },
 ): Promise<string> {
   const session = await loginWithPassword(p);
   await connections.save({
     id: p.id,
     system: 'salesforce',
     label: `Salesforce ${session.instanceUrl} (${p.username})`,
-    settings: { instanceUrl: session.instanceUrl, loginUrl: p.loginUrl, apiVersion: p.apiVersion ?? SALESFORCE_API_VERSION, clientId: p.clientId, authFlow: 'password', username: p.username },
-    secrets: { accessToken: session.accessToken, password: p.password, securityToken: p.securityToken, clientSecret: p.clientSecret },
+    settings: {
+      instanceUrl: session.instanceUrl,
+      loginUrl: p.loginUrl,
+      apiVersion: p.apiVersion ?? SALESFORCE_API_VERSION,
+      clientId: p.clientId,
+      authFlow: 'password',
+      username: p.username,
+    },
+    secrets: {
+      accessToken: session.accessToken,
+      password: p.password,
+      securityToken: p.securityToken,
+      clientSecret: p.clientSecret,
+    },
   });
   return session.instanceUrl;
 }
@@ -72,21 +135,49 @@ export async function connectSalesforcePassword(
 /** QuickBooks Online OAuth 2.0 authorization-code flow through a loopback redirect (the realm comes back with the code). */
 export async function connectQboOAuth(
   connections: ConnectionRepository,
-  p: { id: string; clientId: string; clientSecret: string; redirectUri: string; baseUrl: string; authorizeUrl: string; tokenUrl: string; revokeUrl?: string; show: (url: string) => void },
+  p: {
+    id: string;
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    baseUrl: string;
+    authorizeUrl: string;
+    tokenUrl: string;
+    revokeUrl?: string;
+    show: (url: string) => void;
+  },
 ): Promise<string> {
   const state = randomBytes(16).toString('hex');
-  const url = qboAuthorizeUrl({ authorizeUrl: p.authorizeUrl, clientId: p.clientId, redirectUri: p.redirectUri, state });
+  const url = qboAuthorizeUrl({
+    authorizeUrl: p.authorizeUrl,
+    clientId: p.clientId,
+    redirectUri: p.redirectUri,
+    state,
+  });
   const waiting = waitForRedirect(p.redirectUri, state);
   p.show(url);
   const params = await waiting;
   const realmId = params.get('realmId');
   if (!realmId) throw new Error('the QuickBooks callback carried no realmId (company id)');
-  const tokens = await exchangeQboCode({ tokenUrl: p.tokenUrl, clientId: p.clientId, clientSecret: p.clientSecret, redirectUri: p.redirectUri, code: params.get('code')! });
+  const tokens = await exchangeQboCode({
+    tokenUrl: p.tokenUrl,
+    clientId: p.clientId,
+    clientSecret: p.clientSecret,
+    redirectUri: p.redirectUri,
+    code: params.get('code')!,
+  });
   await connections.save({
     id: p.id,
     system: 'qbo',
     label: `QuickBooks Online company ${realmId}`,
-    settings: { baseUrl: p.baseUrl, realmId, clientId: p.clientId, tokenUrl: p.tokenUrl, authorizeUrl: p.authorizeUrl, revokeUrl: p.revokeUrl },
+    settings: {
+      baseUrl: p.baseUrl,
+      realmId,
+      clientId: p.clientId,
+      tokenUrl: p.tokenUrl,
+      authorizeUrl: p.authorizeUrl,
+      revokeUrl: p.revokeUrl,
+    },
     secrets: { ...tokens, clientSecret: p.clientSecret },
   });
   return realmId;

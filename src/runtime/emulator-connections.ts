@@ -38,11 +38,16 @@ async function fetchInfo(url: string): Promise<unknown> {
   } catch (e) {
     throw new EmulatorInfoError(`cannot reach the emulator at ${base}: ${(e as Error).message}`);
   }
-  if (!res.ok) throw new EmulatorInfoError(`${base}/__emulator/info answered HTTP ${res.status}: is this a ledgerbridge emulator?`);
+  if (!res.ok)
+    throw new EmulatorInfoError(
+      `${base}/__emulator/info answered HTTP ${res.status}: is this a ledgerbridge emulator?`,
+    );
   try {
     return await res.json();
   } catch {
-    throw new EmulatorInfoError(`${base}/__emulator/info did not answer JSON: is this a ledgerbridge emulator?`);
+    throw new EmulatorInfoError(
+      `${base}/__emulator/info did not answer JSON: is this a ledgerbridge emulator?`,
+    );
   }
 }
 
@@ -50,13 +55,17 @@ function parse<T>(schema: z.ZodType<T>, raw: unknown, url: string, what: string)
   const r = schema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new EmulatorInfoError(`${url} is not a ${what} emulator: ${issue.path.join('.') || 'info'}: ${issue.message}`);
+    throw new EmulatorInfoError(
+      `${url} is not a ${what} emulator: ${issue.path.join('.') || 'info'}: ${issue.message}`,
+    );
   }
   return r.data;
 }
 
 /** Connection settings and secrets for a running Salesforce emulator, from its /__emulator/info. */
-export async function salesforceFromEmulator(url: string): Promise<{ settings: ConnectionSettings; secrets: ConnectionSecrets; label: string }> {
+export async function salesforceFromEmulator(
+  url: string,
+): Promise<{ settings: ConnectionSettings; secrets: ConnectionSecrets; label: string }> {
   const info = parse(sfInfo, await fetchInfo(url), url, 'Salesforce');
   return {
     label: `Salesforce emulator ${info.instanceUrl}`,
@@ -69,12 +78,21 @@ export async function salesforceFromEmulator(url: string): Promise<{ settings: C
       username: info.username,
       emulator: true,
     },
-    secrets: { accessToken: info.accessToken, refreshToken: info.refreshToken, clientSecret: info.clientSecret },
+    secrets: {
+      accessToken: info.accessToken,
+      refreshToken: info.refreshToken,
+      clientSecret: info.clientSecret,
+    },
   };
 }
 
 /** Connection settings and secrets for a running QuickBooks Online emulator, from its /__emulator/info. */
-export async function qboFromEmulator(url: string): Promise<{ settings: ConnectionSettings; secrets: ConnectionSecrets; label: string; webhookVerifierToken: string }> {
+export async function qboFromEmulator(url: string): Promise<{
+  settings: ConnectionSettings;
+  secrets: ConnectionSecrets;
+  label: string;
+  webhookVerifierToken: string;
+}> {
   const info = parse(qboInfo, await fetchInfo(url), url, 'QuickBooks Online');
   const origin = new URL(info.baseUrl).origin;
   return {

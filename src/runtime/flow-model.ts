@@ -7,11 +7,23 @@ import type { CompiledFlow } from '../mapping/index.ts';
 const SF_SYSTEM_FIELDS = ['Id', 'SystemModstamp', 'LastModifiedDate', 'IsDeleted'];
 
 /** Child relationship names of a Salesforce describe: (child object, lookup field) → relationship. */
-export type ChildRelationships = Array<{ childSObject: string; field: string; relationshipName: string | null }>;
+export type ChildRelationships = Array<{
+  childSObject: string;
+  field: string;
+  relationshipName: string | null;
+}>;
 
 function issue(flow: FlowConfig, message: string, key: string): ConfigError {
   const at = flow.loc?.keys[key] ?? flow.loc;
-  return new ConfigError([{ file: at?.file ?? flow.loc?.file ?? 'ledgerbridge.yaml', line: at?.line, column: at?.column, flow: flow.name, message }]);
+  return new ConfigError([
+    {
+      file: at?.file ?? flow.loc?.file ?? 'ledgerbridge.yaml',
+      line: at?.line,
+      column: at?.column,
+      flow: flow.name,
+      message,
+    },
+  ]);
 }
 
 /** The engine's view of a compiled flow. */
@@ -19,20 +31,43 @@ export function flowModel(compiled: CompiledFlow, childRelationships: ChildRelat
   const flow = compiled.config;
   const ext = flow.salesforce.externalIdField;
   if (!ext) {
-    throw issue(flow, `salesforce.externalIdField is required: ledgerbridge keeps the QuickBooks id in it to link records and to create them idempotently`, 'salesforce.externalIdField');
+    throw issue(
+      flow,
+      `salesforce.externalIdField is required: ledgerbridge keeps the QuickBooks id in it to link records and to create them idempotently`,
+      'salesforce.externalIdField',
+    );
   }
   if (flow.deletes.toSalesforce === 'deactivate' && !flow.deletes.salesforceActiveField) {
-    throw issue(flow, `deletes.toSalesforce: deactivate needs deletes.salesforceActiveField (a checkbox on ${flow.salesforce.object}); Salesforce has no standard "active" field`, 'deletes');
+    throw issue(
+      flow,
+      `deletes.toSalesforce: deactivate needs deletes.salesforceActiveField (a checkbox on ${flow.salesforce.object}); Salesforce has no standard "active" field`,
+      'deletes',
+    );
   }
   const related: RelatedSpec[] = Object.entries(flow.salesforce.related).map(([name, rel]) => {
-    const rs = childRelationships.find((c) => c.childSObject === rel.object && c.field === rel.parentField && c.relationshipName);
+    const rs = childRelationships.find(
+      (c) => c.childSObject === rel.object && c.field === rel.parentField && c.relationshipName,
+    );
     if (!rs) {
-      throw issue(flow, `salesforce.related.${name}: ${flow.salesforce.object} has no child relationship from ${rel.object}.${rel.parentField}`, `salesforce.related.${name}`);
+      throw issue(
+        flow,
+        `salesforce.related.${name}: ${flow.salesforce.object} has no child relationship from ${rel.object}.${rel.parentField}`,
+        `salesforce.related.${name}`,
+      );
     }
     if (!rel.externalIdField) {
-      throw issue(flow, `salesforce.related.${name}.externalIdField is required so related records are created idempotently`, `salesforce.related.${name}`);
+      throw issue(
+        flow,
+        `salesforce.related.${name}.externalIdField is required so related records are created idempotently`,
+        `salesforce.related.${name}`,
+      );
     }
-    const fields = new Set(['Id', 'CreatedDate', 'LastModifiedDate', ...(compiled.sfRead.related[name] ?? [])]);
+    const fields = new Set([
+      'Id',
+      'CreatedDate',
+      'LastModifiedDate',
+      ...(compiled.sfRead.related[name] ?? []),
+    ]);
     return {
       name,
       object: rel.object,

@@ -9,10 +9,16 @@ export class OAuthCallbackError extends Error {
  * Waits for one OAuth redirect on a loopback address (the way command-line tools sign in): listens
  * on the redirect URI's host and port, answers the browser, and resolves with the query parameters.
  */
-export async function waitForRedirect(redirectUri: string, expectedState: string, timeoutMs = 300_000): Promise<URLSearchParams> {
+export async function waitForRedirect(
+  redirectUri: string,
+  expectedState: string,
+  timeoutMs = 300_000,
+): Promise<URLSearchParams> {
   const target = new URL(redirectUri);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) {
-    throw new OAuthCallbackError(`--redirect-uri must be a loopback address (http://127.0.0.1:PORT/...) for the command line; got ${redirectUri}`);
+    throw new OAuthCallbackError(
+      `--redirect-uri must be a loopback address (http://127.0.0.1:PORT/...) for the command line; got ${redirectUri}`,
+    );
   }
   return new Promise((resolve, reject) => {
     const server = createServer((req, res) => {
@@ -25,12 +31,27 @@ export async function waitForRedirect(redirectUri: string, expectedState: string
       const fail = params.get('error');
       const ok = !fail && params.get('state') === expectedState && !!params.get('code');
       res.writeHead(ok ? 200 : 400, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(ok ? 'ledgerbridge is connected. You can close this window.' : 'ledgerbridge could not complete the sign-in; see the terminal.');
+      res.end(
+        ok
+          ? 'ledgerbridge is connected. You can close this window.'
+          : 'ledgerbridge could not complete the sign-in; see the terminal.',
+      );
       clearTimeout(timer);
       server.close();
-      if (fail) reject(new OAuthCallbackError(`the sign-in was refused: ${fail}${params.get('error_description') ? ` (${params.get('error_description')})` : ''}`));
-      else if (params.get('state') !== expectedState) reject(new OAuthCallbackError('the OAuth state did not match: the callback is not the answer to this sign-in'));
-      else if (!params.get('code')) reject(new OAuthCallbackError('the OAuth callback carried no authorization code'));
+      if (fail)
+        reject(
+          new OAuthCallbackError(
+            `the sign-in was refused: ${fail}${params.get('error_description') ? ` (${params.get('error_description')})` : ''}`,
+          ),
+        );
+      else if (params.get('state') !== expectedState)
+        reject(
+          new OAuthCallbackError(
+            'the OAuth state did not match: the callback is not the answer to this sign-in',
+          ),
+        );
+      else if (!params.get('code'))
+        reject(new OAuthCallbackError('the OAuth callback carried no authorization code'));
       else resolve(params);
     });
     const timer = setTimeout(() => {

@@ -6,7 +6,12 @@ import { createQboConnector, type QboConnector } from '../connectors/qbo/index.t
 import { createSalesforceConnector, type SalesforceConnector } from '../connectors/salesforce/index.ts';
 import type { FlowModel } from '../engine/model.ts';
 import type { EngineContext } from '../engine/sync.ts';
-import { catalogFromSalesforceDescribe, compileFlow, qboCustomerCatalog, type ObjectCatalog } from '../mapping/index.ts';
+import {
+  catalogFromSalesforceDescribe,
+  compileFlow,
+  qboCustomerCatalog,
+  type ObjectCatalog,
+} from '../mapping/index.ts';
 import { sealerFromEnv } from '../secrets/sealer.ts';
 import { ConnectionRepository } from '../store/connections.ts';
 import { locationFromEnv, openMigratedStore, type Store, type StoreLocation } from '../store/database.ts';
@@ -23,7 +28,11 @@ export function configPath(flag?: string, env: NodeJS.ProcessEnv = process.env):
 /** Connector tuning a runtime applies to every connector it opens. */
 export interface ConnectorTuning {
   salesforce?: { timeoutMs?: number; retries?: number };
-  qbo?: { timeoutMs?: number; retries?: number; limits?: { perMinute?: number; concurrent?: number; batchPerMinute?: number } };
+  qbo?: {
+    timeoutMs?: number;
+    retries?: number;
+    limits?: { perMinute?: number; concurrent?: number; batchPerMinute?: number };
+  };
 }
 
 /** Everything a command or the server needs, opened once. */
@@ -67,7 +76,12 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const salesforce = (id: string) => {
     let c = sfConnectors.get(id);
     if (!c) {
-      c = createSalesforceConnector({ vault: connections, connectionId: id, logger, ...opts.tuning?.salesforce });
+      c = createSalesforceConnector({
+        vault: connections,
+        connectionId: id,
+        logger,
+        ...opts.tuning?.salesforce,
+      });
       c.catch(() => sfConnectors.delete(id));
       sfConnectors.set(id, c);
     }
@@ -91,9 +105,14 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
     for (const object of new Set(objects)) {
       const describe = await sf.describe(object);
       sfCatalogs[object] = catalogFromSalesforceDescribe(describe);
-      if (object === flow.salesforce.object) children = ((describe as { childRelationships?: ChildRelationships }).childRelationships ?? []);
+      if (object === flow.salesforce.object)
+        children = (describe as { childRelationships?: ChildRelationships }).childRelationships ?? [];
     }
-    const compiled = compileFlow(flow, { sf: sfCatalogs, qb: qbCatalog(flow.quickbooks.entity) }, config.file ?? undefined);
+    const compiled = compileFlow(
+      flow,
+      { sf: sfCatalogs, qb: qbCatalog(flow.quickbooks.entity) },
+      config.file ?? undefined,
+    );
     return flowModel(compiled, children);
   };
 

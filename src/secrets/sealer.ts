@@ -26,13 +26,20 @@ export class Sealer {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-    return ['v1', this.keyId, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+    return [
+      'v1',
+      this.keyId,
+      iv.toString('base64'),
+      cipher.getAuthTag().toString('base64'),
+      body.toString('base64'),
+    ].join(':');
   }
 
   /** Decrypts what seal() produced; a wrong key or tampered text throws SecretKeyError. */
   open<T = unknown>(sealed: string): T {
     const [version, keyId, iv, tag, body] = sealed.split(':');
-    if (version !== 'v1' || !keyId || !iv || !tag || body === undefined) throw new SecretKeyError('a stored secret is not in a known format');
+    if (version !== 'v1' || !keyId || !iv || !tag || body === undefined)
+      throw new SecretKeyError('a stored secret is not in a known format');
     if (keyId !== this.keyId) {
       throw new SecretKeyError(
         `stored secrets were sealed with key ${keyId}, but the current key is ${this.keyId}: set LEDGERBRIDGE_SECRET_KEY or LEDGERBRIDGE_KEY_FILE to the original key`,
@@ -41,10 +48,14 @@ export class Sealer {
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
       decipher.setAuthTag(Buffer.from(tag, 'base64'));
-      const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+      const text = Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString(
+        'utf8',
+      );
       return JSON.parse(text) as T;
     } catch {
-      throw new SecretKeyError('a stored secret failed its integrity check (tampered, or sealed with another key)');
+      throw new SecretKeyError(
+        'a stored secret failed its integrity check (tampered, or sealed with another key)',
+      );
     }
   }
 }
@@ -57,8 +68,12 @@ function parseKey(text: string, where: string): Buffer {
 }
 
 /** The sealer for this process: key from the environment, else from (or into) the key file. */
-export function sealerFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir = env.LEDGERBRIDGE_DATA || '.ledgerbridge'): Sealer {
-  if (env.LEDGERBRIDGE_SECRET_KEY) return new Sealer(parseKey(env.LEDGERBRIDGE_SECRET_KEY, 'LEDGERBRIDGE_SECRET_KEY'));
+export function sealerFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  dataDir = env.LEDGERBRIDGE_DATA || '.ledgerbridge',
+): Sealer {
+  if (env.LEDGERBRIDGE_SECRET_KEY)
+    return new Sealer(parseKey(env.LEDGERBRIDGE_SECRET_KEY, 'LEDGERBRIDGE_SECRET_KEY'));
   const file = resolve(env.LEDGERBRIDGE_KEY_FILE || `${dataDir}/secret.key`);
   if (existsSync(file)) return new Sealer(parseKey(readFileSync(file, 'utf8'), `the key file ${file}`));
   mkdirSync(dirname(file), { recursive: true });
@@ -67,7 +82,8 @@ export function sealerFromEnv(env: NodeJS.ProcessEnv = process.env, dataDir = en
     writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   } catch (e) {
     // Another process created it first: use theirs, or the two would seal with different keys.
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return new Sealer(parseKey(readFileSync(file, 'utf8'), `the key file ${file}`));
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      return new Sealer(parseKey(readFileSync(file, 'utf8'), `the key file ${file}`));
     throw e;
   }
   chmodSync(file, 0o600);

@@ -85,11 +85,19 @@ export class ConnectionRepository implements CredentialVault {
 
   /** Whether a connection exists. */
   async has(id: string): Promise<boolean> {
-    return !!(await this.store.db.selectFrom('connections').select('id').where('id', '=', id).executeTakeFirst());
+    return !!(await this.store.db
+      .selectFrom('connections')
+      .select('id')
+      .where('id', '=', id)
+      .executeTakeFirst());
   }
 
   async get(id: string): Promise<ConnectionCredentials> {
-    const row = await this.store.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.store.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new UnknownConnectionError(id);
     return this.credentials(row);
   }
@@ -99,7 +107,12 @@ export class ConnectionRepository implements CredentialVault {
     fn: (current: ConnectionCredentials) => Promise<ConnectionSecrets | null>,
   ): Promise<ConnectionCredentials> {
     return this.store.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('connections').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      const row = await trx
+        .selectFrom('connections')
+        .selectAll()
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
       if (!row) throw new UnknownConnectionError(id);
       const current = this.credentials(row);
       const next = await fn(current);

@@ -15,11 +15,21 @@ export async function getCursors(db: Kysely<Schema>, flow: string): Promise<Map<
 }
 
 /** Moves a cursor (only after the outcomes of what it passes are committed). */
-export async function setCursor(db: Kysely<Schema>, flow: string, side: 'sf' | 'qb', stream: string, position: CursorPosition): Promise<void> {
+export async function setCursor(
+  db: Kysely<Schema>,
+  flow: string,
+  side: 'sf' | 'qb',
+  stream: string,
+  position: CursorPosition,
+): Promise<void> {
   await db
     .insertInto('cursors')
     .values({ flow, side, stream, position: JSON.stringify(position) })
-    .onConflict((oc) => oc.columns(['flow', 'side', 'stream']).doUpdateSet({ position: JSON.stringify(position), updated_at: new Date() }))
+    .onConflict((oc) =>
+      oc
+        .columns(['flow', 'side', 'stream'])
+        .doUpdateSet({ position: JSON.stringify(position), updated_at: new Date() }),
+    )
     .execute();
 }
 

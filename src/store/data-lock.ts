@@ -41,7 +41,10 @@ export class DataFolderLock {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = openSync(file, 'wx', 0o644);
-        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+        writeSync(
+          fd,
+          JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }),
+        );
         closeSync(fd);
         return new DataFolderLock(file);
       } catch (e) {

@@ -54,7 +54,11 @@ function redact(url: string): string {
 /** Opens the store (without migrating). PGlite takes the data folder's lock first. */
 export async function openStore(location: StoreLocation = locationFromEnv()): Promise<Store> {
   if (location.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: location.databaseUrl, max: 10, types: { getTypeParser: pgTypeParser } });
+    const pool = new pg.Pool({
+      connectionString: location.databaseUrl,
+      max: 10,
+      types: { getTypeParser: pgTypeParser },
+    });
     const where = redact(location.databaseUrl);
     try {
       const client = await pool.connect();
@@ -111,7 +115,9 @@ export async function migrate(store: Store): Promise<MigrationResultSet> {
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreError(`migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`);
+    throw new StoreError(
+      `migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`,
+    );
   }
   return result;
 }

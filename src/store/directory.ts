@@ -15,7 +15,12 @@ export interface DirectoryEntry {
 }
 
 /** Records what a read saw of each record (insert or refresh). */
-export async function upsertDirectory(db: Kysely<Schema>, flow: string, side: 'sf' | 'qb', entries: readonly DirectoryEntry[]): Promise<void> {
+export async function upsertDirectory(
+  db: Kysely<Schema>,
+  flow: string,
+  side: 'sf' | 'qb',
+  entries: readonly DirectoryEntry[],
+): Promise<void> {
   for (const part of chunks(entries, 500)) {
     if (part.length === 0) continue;
     await db
@@ -51,11 +56,22 @@ export async function upsertDirectory(db: Kysely<Schema>, flow: string, side: 's
 }
 
 /** Labels of records on one side, by id (for listings and candidate descriptions). */
-export async function directoryLabels(db: Kysely<Schema>, flow: string, side: 'sf' | 'qb', ids: readonly string[]): Promise<Map<string, string>> {
+export async function directoryLabels(
+  db: Kysely<Schema>,
+  flow: string,
+  side: 'sf' | 'qb',
+  ids: readonly string[],
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const part of chunks([...new Set(ids)], 1000)) {
     if (part.length === 0) continue;
-    const rows = await db.selectFrom('directory').select(['id', 'label']).where('flow', '=', flow).where('side', '=', side).where('id', 'in', part).execute();
+    const rows = await db
+      .selectFrom('directory')
+      .select(['id', 'label'])
+      .where('flow', '=', flow)
+      .where('side', '=', side)
+      .where('id', 'in', part)
+      .execute();
     for (const r of rows) out.set(r.id, r.label);
   }
   return out;

@@ -45,7 +45,9 @@ export async function queueErrors(db: Kysely<Schema>, errors: readonly QueuedErr
           details: e.details === undefined ? null : JSON.stringify(e.details),
           run_id: e.runId ?? null,
           next_attempt_at:
-            e.kind === 'transient' || e.kind === 'prerequisite' ? sql<Date>`now() + interval '60 seconds'` : null,
+            e.kind === 'transient' || e.kind === 'prerequisite'
+              ? sql<Date>`now() + interval '60 seconds'`
+              : null,
         })),
       )
       .onConflict((oc) =>
@@ -72,7 +74,11 @@ export async function queueErrors(db: Kysely<Schema>, errors: readonly QueuedErr
 }
 
 /** Closes the open entries of records that have now synced. */
-export async function resolveErrors(db: Kysely<Schema>, flow: string, records: ReadonlyArray<{ sfId: string | null; qbId: string | null }>): Promise<void> {
+export async function resolveErrors(
+  db: Kysely<Schema>,
+  flow: string,
+  records: ReadonlyArray<{ sfId: string | null; qbId: string | null }>,
+): Promise<void> {
   const ids = records.flatMap((r) => [r.sfId, r.qbId]).filter((x): x is string => !!x);
   for (const part of chunks([...new Set(ids)], 500)) {
     if (part.length === 0) continue;
@@ -89,20 +95,33 @@ export async function resolveErrors(db: Kysely<Schema>, flow: string, records: R
 /** Open (or all) errors, newest first. */
 export async function listErrors(
   db: Kysely<Schema>,
-  opts: { flow?: string; status?: 'open' | 'resolved' | 'dismissed' | 'all'; kind?: ErrorKind; limit?: number } = {},
+  opts: {
+    flow?: string;
+    status?: 'open' | 'resolved' | 'dismissed' | 'all';
+    kind?: ErrorKind;
+    limit?: number;
+  } = {},
 ): Promise<ErrorRow[]> {
   let q = db.selectFrom('errors').selectAll();
   if (opts.flow) q = q.where('flow', '=', opts.flow);
   if (opts.kind) q = q.where('kind', '=', opts.kind);
   const status = opts.status ?? 'open';
   if (status !== 'all') q = q.where('status', '=', status);
-  return q.orderBy('last_seen', 'desc').orderBy('id', 'desc').limit(opts.limit ?? 100).execute();
+  return q
+    .orderBy('last_seen', 'desc')
+    .orderBy('id', 'desc')
+    .limit(opts.limit ?? 100)
+    .execute();
 }
 
 /** Errors by id. */
 export async function getErrors(db: Kysely<Schema>, ids: readonly number[]): Promise<ErrorRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('errors').selectAll().where('id', 'in', [...ids]).execute();
+  return db
+    .selectFrom('errors')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
 /** Open errors due for an automatic retry. */
@@ -132,7 +151,10 @@ export async function dismissErrors(db: Kysely<Schema>, ids: readonly number[]):
 
 /** Counts of open errors by kind. */
 export async function errorCounts(db: Kysely<Schema>, flow?: string): Promise<Record<string, number>> {
-  let q = db.selectFrom('errors').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'open');
+  let q = db
+    .selectFrom('errors')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', '=', 'open');
   if (flow) q = q.where('flow', '=', flow);
   const rows = await q.groupBy('kind').execute();
   return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));

@@ -28,18 +28,42 @@ export async function journalPending(db: Kysely<Schema>, entry: JournalEntry): P
 
 /** Marks a batch as applied (its results are in the links/outcomes committed in the same transaction). */
 export async function journalApplied(db: Kysely<Schema>, key: string): Promise<void> {
-  await db.updateTable('write_journal').set({ status: 'applied', applied_at: new Date() }).where('key', '=', key).execute();
+  await db
+    .updateTable('write_journal')
+    .set({ status: 'applied', applied_at: new Date() })
+    .where('key', '=', key)
+    .execute();
 }
 
 /** Gives up on a pending batch (its replay was refused); its records are reprocessed normally. */
 export async function journalAbandoned(db: Kysely<Schema>, key: string): Promise<void> {
-  await db.updateTable('write_journal').set({ status: 'abandoned', applied_at: new Date() }).where('key', '=', key).execute();
+  await db
+    .updateTable('write_journal')
+    .set({ status: 'abandoned', applied_at: new Date() })
+    .where('key', '=', key)
+    .execute();
 }
 
 /** Batches still pending for a flow, oldest first: sent (maybe) but never applied. */
-export async function pendingJournal<Req = unknown, Items = unknown>(db: Kysely<Schema>, flow: string): Promise<Array<JournalEntry<Req, Items>>> {
-  const rows = await db.selectFrom('write_journal').selectAll().where('flow', '=', flow).where('status', '=', 'pending').orderBy('created_at').execute();
-  return rows.map((r) => ({ key: r.key, flow: r.flow, target: r.target, request: r.request as Req, items: r.items as Items, runId: r.run_id }));
+export async function pendingJournal<Req = unknown, Items = unknown>(
+  db: Kysely<Schema>,
+  flow: string,
+): Promise<Array<JournalEntry<Req, Items>>> {
+  const rows = await db
+    .selectFrom('write_journal')
+    .selectAll()
+    .where('flow', '=', flow)
+    .where('status', '=', 'pending')
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({
+    key: r.key,
+    flow: r.flow,
+    target: r.target,
+    request: r.request as Req,
+    items: r.items as Items,
+    runId: r.run_id,
+  }));
 }
 
 /** Drops applied entries older than `days` (the journal is for crash recovery, not history). */

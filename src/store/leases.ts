@@ -9,12 +9,19 @@ export class LeaseHeldError extends Error {
     readonly owner: string,
     readonly expiresAt: Date,
   ) {
-    super(`${lease} is already running (${owner}, lease until ${expiresAt.toISOString()}); try again when it has finished`);
+    super(
+      `${lease} is already running (${owner}, lease until ${expiresAt.toISOString()}); try again when it has finished`,
+    );
   }
 }
 
 /** Takes a named lease for `seconds`, or throws LeaseHeldError naming who holds it. */
-export async function acquireLease(db: Kysely<Schema>, name: string, owner: string, seconds: number): Promise<void> {
+export async function acquireLease(
+  db: Kysely<Schema>,
+  name: string,
+  owner: string,
+  seconds: number,
+): Promise<void> {
   const taken = await db
     .insertInto('leases')
     .values({ name, owner, expires_at: sql<Date>`now() + make_interval(secs => ${seconds})` })
@@ -22,7 +29,9 @@ export async function acquireLease(db: Kysely<Schema>, name: string, owner: stri
       oc
         .column('name')
         .doUpdateSet({ owner, expires_at: sql<Date>`now() + make_interval(secs => ${seconds})` })
-        .where((eb) => eb.or([eb('leases.expires_at', '<', sql<Date>`now()`), eb('leases.owner', '=', owner)])),
+        .where((eb) =>
+          eb.or([eb('leases.expires_at', '<', sql<Date>`now()`), eb('leases.owner', '=', owner)]),
+        ),
     )
     .returning('owner')
     .executeTakeFirst();
@@ -32,7 +41,12 @@ export async function acquireLease(db: Kysely<Schema>, name: string, owner: stri
 }
 
 /** Extends a lease we hold; returns false if it was lost (expired and taken by someone else). */
-export async function renewLease(db: Kysely<Schema>, name: string, owner: string, seconds: number): Promise<boolean> {
+export async function renewLease(
+  db: Kysely<Schema>,
+  name: string,
+  owner: string,
+  seconds: number,
+): Promise<boolean> {
   const r = await db
     .updateTable('leases')
     .set({ expires_at: sql<Date>`now() + make_interval(secs => ${seconds})` })

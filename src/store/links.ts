@@ -28,7 +28,12 @@ export interface LinkChange {
 }
 
 /** Links of a flow by the ids of one side, fetched in few queries. */
-export async function linksByIds(db: Kysely<Schema>, flow: string, side: Side, ids: readonly string[]): Promise<Map<string, LinkRow>> {
+export async function linksByIds(
+  db: Kysely<Schema>,
+  flow: string,
+  side: Side,
+  ids: readonly string[],
+): Promise<Map<string, LinkRow>> {
   const out = new Map<string, LinkRow>();
   const column = side === 'sf' ? 'sf_id' : 'qb_id';
   for (const part of chunks([...new Set(ids)], 20000)) {
@@ -108,10 +113,17 @@ export async function deleteLink(db: Kysely<Schema>, flow: string, side: Side, i
 }
 
 /** Links of a flow for listing (newest first). */
-export async function listLinks(db: Kysely<Schema>, opts: { flow?: string; limit?: number; offset?: number } = {}): Promise<LinkRow[]> {
+export async function listLinks(
+  db: Kysely<Schema>,
+  opts: { flow?: string; limit?: number; offset?: number } = {},
+): Promise<LinkRow[]> {
   let q = db.selectFrom('links').selectAll();
   if (opts.flow) q = q.where('flow', '=', opts.flow);
-  return q.orderBy('id', 'desc').limit(opts.limit ?? 100).offset(opts.offset ?? 0).execute();
+  return q
+    .orderBy('id', 'desc')
+    .limit(opts.limit ?? 100)
+    .offset(opts.offset ?? 0)
+    .execute();
 }
 
 /** How many links a flow has. */

@@ -33,7 +33,11 @@ export type OutcomeAction =
   | 'unmatched';
 
 /** Stores outcomes of a run. */
-export async function insertOutcomes(db: Kysely<Schema>, runId: number, outcomes: readonly OutcomeInput[]): Promise<void> {
+export async function insertOutcomes(
+  db: Kysely<Schema>,
+  runId: number,
+  outcomes: readonly OutcomeInput[],
+): Promise<void> {
   for (const part of chunks(outcomes, 500)) {
     if (part.length === 0) continue;
     await db
@@ -67,7 +71,10 @@ export async function listOutcomes(
     const id = opts.recordId;
     q = q.where((eb) => eb.or([eb('sf_id', '=', id), eb('qb_id', '=', id)]));
   }
-  return q.orderBy('id').limit(opts.limit ?? 1000).execute();
+  return q
+    .orderBy('id')
+    .limit(opts.limit ?? 1000)
+    .execute();
 }
 
 /** Counts of outcomes per action in a run. */

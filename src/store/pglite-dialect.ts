@@ -1,10 +1,17 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { PostgresDialect, type PostgresPool, type PostgresPoolClient, type PostgresQueryResult } from 'kysely';
+import {
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from 'kysely';
 
 type Command = PostgresQueryResult<unknown>['command'];
 
 function commandOf(sql: string): Command {
-  const word = /^\s*(?:with\b[\s\S]*?\)\s*)?(insert|update|delete|merge|select)\b/i.exec(sql)?.[1]?.toUpperCase();
+  const word = /^\s*(?:with\b[\s\S]*?\)\s*)?(insert|update|delete|merge|select)\b/i
+    .exec(sql)?.[1]
+    ?.toUpperCase();
   return (word as Command | undefined) ?? 'SELECT';
 }
 
@@ -25,7 +32,11 @@ export function pgliteDialect(pg: PGlite): PostgresDialect {
       const client = {
         async query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
           const result = await pg.query<R>(sql, [...parameters]);
-          return { command: commandOf(sql), rowCount: result.affectedRows ?? result.rows.length, rows: result.rows };
+          return {
+            command: commandOf(sql),
+            rowCount: result.affectedRows ?? result.rows.length,
+            rows: result.rows,
+          };
         },
         release,
       };

@@ -2,7 +2,10 @@ import { sql, type Kysely } from 'kysely';
 import type { RunMode, RunRow, RunStatus, Schema } from './schema.ts';
 
 /** Opens a run record. */
-export async function startRun(db: Kysely<Schema>, input: { flows: string[]; mode: RunMode; trigger: string }): Promise<RunRow> {
+export async function startRun(
+  db: Kysely<Schema>,
+  input: { flows: string[]; mode: RunMode; trigger: string },
+): Promise<RunRow> {
   return db
     .insertInto('runs')
     .values({ flows: input.flows, mode: input.mode, trigger: input.trigger, status: 'running' })
@@ -14,7 +17,12 @@ export async function startRun(db: Kysely<Schema>, input: { flows: string[]; mod
 export async function finishRun(
   db: Kysely<Schema>,
   id: number,
-  input: { status: Exclude<RunStatus, 'running'>; stats: Record<string, unknown>; apiCalls: Record<string, unknown>; message?: string | null },
+  input: {
+    status: Exclude<RunStatus, 'running'>;
+    stats: Record<string, unknown>;
+    apiCalls: Record<string, unknown>;
+    message?: string | null;
+  },
 ): Promise<void> {
   await db
     .updateTable('runs')
@@ -30,7 +38,11 @@ export async function finishRun(
 }
 
 /** Marks a run alive (so a crashed run can be told from a running one). */
-export async function heartbeat(db: Kysely<Schema>, id: number, stats?: Record<string, unknown>): Promise<void> {
+export async function heartbeat(
+  db: Kysely<Schema>,
+  id: number,
+  stats?: Record<string, unknown>,
+): Promise<void> {
   await db
     .updateTable('runs')
     .set(stats ? { heartbeat_at: new Date(), stats: JSON.stringify(stats) } : { heartbeat_at: new Date() })
@@ -42,7 +54,11 @@ export async function heartbeat(db: Kysely<Schema>, id: number, stats?: Record<s
 export async function closeAbandonedRuns(db: Kysely<Schema>, staleSeconds = 120): Promise<number> {
   const r = await db
     .updateTable('runs')
-    .set({ status: 'resumable', finished_at: new Date(), message: 'the process running it stopped; the next run resumes its work' })
+    .set({
+      status: 'resumable',
+      finished_at: new Date(),
+      message: 'the process running it stopped; the next run resumes its work',
+    })
     .where('status', '=', 'running')
     .where('heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${staleSeconds})`)
     .executeTakeFirst();
@@ -50,10 +66,16 @@ export async function closeAbandonedRuns(db: Kysely<Schema>, staleSeconds = 120)
 }
 
 /** Recent runs, newest first. */
-export async function listRuns(db: Kysely<Schema>, opts: { limit?: number; flow?: string } = {}): Promise<RunRow[]> {
+export async function listRuns(
+  db: Kysely<Schema>,
+  opts: { limit?: number; flow?: string } = {},
+): Promise<RunRow[]> {
   let q = db.selectFrom('runs').selectAll();
   if (opts.flow) q = q.where(sql<boolean>`${opts.flow} = any(flows)`);
-  return q.orderBy('id', 'desc').limit(opts.limit ?? 20).execute();
+  return q
+    .orderBy('id', 'desc')
+    .limit(opts.limit ?? 20)
+    .execute();
 }
 
 /** One run by id. */

@@ -43,7 +43,13 @@ export async function upsertUnmatched(db: Kysely<Schema>, rows: readonly Unmatch
 }
 
 /** Marks records as no longer unmatched (linked or created). */
-export async function closeUnmatched(db: Kysely<Schema>, flow: string, side: 'sf' | 'qb', ids: readonly string[], status: 'linked' | 'created'): Promise<void> {
+export async function closeUnmatched(
+  db: Kysely<Schema>,
+  flow: string,
+  side: 'sf' | 'qb',
+  ids: readonly string[],
+  status: 'linked' | 'created',
+): Promise<void> {
   for (const part of chunks([...new Set(ids)], 500)) {
     if (part.length === 0) continue;
     await db
@@ -58,8 +64,16 @@ export async function closeUnmatched(db: Kysely<Schema>, flow: string, side: 'sf
 }
 
 /** Sets an entry's status by hand (ignore). */
-export async function setUnmatchedStatus(db: Kysely<Schema>, id: number, status: 'ignored' | 'open'): Promise<boolean> {
-  const r = await db.updateTable('unmatched').set({ status, last_seen: new Date() }).where('id', '=', id).executeTakeFirst();
+export async function setUnmatchedStatus(
+  db: Kysely<Schema>,
+  id: number,
+  status: 'ignored' | 'open',
+): Promise<boolean> {
+  const r = await db
+    .updateTable('unmatched')
+    .set({ status, last_seen: new Date() })
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
@@ -72,12 +86,18 @@ export async function listUnmatched(
   if (opts.flow) q = q.where('flow', '=', opts.flow);
   if (opts.side) q = q.where('side', '=', opts.side);
   if ((opts.status ?? 'open') !== 'all') q = q.where('status', '=', (opts.status ?? 'open') as 'open');
-  return q.orderBy('id').limit(opts.limit ?? 200).execute();
+  return q
+    .orderBy('id')
+    .limit(opts.limit ?? 200)
+    .execute();
 }
 
 /** Open unmatched count per side. */
 export async function unmatchedCounts(db: Kysely<Schema>, flow?: string): Promise<Record<string, number>> {
-  let q = db.selectFrom('unmatched').select(['side', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'open');
+  let q = db
+    .selectFrom('unmatched')
+    .select(['side', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', '=', 'open');
   if (flow) q = q.where('flow', '=', flow);
   const rows = await q.groupBy('side').execute();
   return Object.fromEntries(rows.map((r) => [r.side, Number(r.n)]));

@@ -17,9 +17,21 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
 
   it('creates every table, and migrating again changes nothing', async () => {
     const tables = await sql<{ table_name: string }>`
-      select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(t.store.db);
+      select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(
+      t.store.db,
+    );
     expect(tables.rows.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['connections', 'cursors', 'directory', 'errors', 'links', 'outcomes', 'runs', 'unmatched', 'write_journal']),
+      expect.arrayContaining([
+        'connections',
+        'cursors',
+        'directory',
+        'errors',
+        'links',
+        'outcomes',
+        'runs',
+        'unmatched',
+        'write_journal',
+      ]),
     );
     const again = await migrate(t.store);
     expect(again.results).toEqual([]);
@@ -27,12 +39,45 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
 
   it('keeps one link per record on each side of a flow', async () => {
     const { db } = t.store;
-    await db.insertInto('links').values({ flow: 'f', sf_id: 'S1', qb_id: 'Q1', origin: 'test', sf_state: {}, qb_state: {}, sf_related: {} }).execute();
+    await db
+      .insertInto('links')
+      .values({
+        flow: 'f',
+        sf_id: 'S1',
+        qb_id: 'Q1',
+        origin: 'test',
+        sf_state: {},
+        qb_state: {},
+        sf_related: {},
+      })
+      .execute();
     await expect(
-      db.insertInto('links').values({ flow: 'f', sf_id: 'S1', qb_id: 'Q2', origin: 'test', sf_state: {}, qb_state: {}, sf_related: {} }).execute(),
+      db
+        .insertInto('links')
+        .values({
+          flow: 'f',
+          sf_id: 'S1',
+          qb_id: 'Q2',
+          origin: 'test',
+          sf_state: {},
+          qb_state: {},
+          sf_related: {},
+        })
+        .execute(),
     ).rejects.toThrow(/unique|duplicate/i);
     await expect(
-      db.insertInto('links').values({ flow: 'f', sf_id: 'S2', qb_id: 'Q1', origin: 'test', sf_state: {}, qb_state: {}, sf_related: {} }).execute(),
+      db
+        .insertInto('links')
+        .values({
+          flow: 'f',
+          sf_id: 'S2',
+          qb_id: 'Q1',
+          origin: 'test',
+          sf_state: {},
+          qb_state: {},
+          sf_related: {},
+        })
+        .execute(),
     ).rejects.toThrow(/unique|duplicate/i);
   });
 
@@ -40,7 +85,10 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
     const { db } = t.store;
     await expect(
       db.transaction().execute(async (trx) => {
-        await trx.insertInto('cursors').values({ flow: 'tx', side: 'sf', stream: 'Account', position: { since: 'x' } }).execute();
+        await trx
+          .insertInto('cursors')
+          .values({ flow: 'tx', side: 'sf', stream: 'Account', position: { since: 'x' } })
+          .execute();
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -92,7 +140,10 @@ describe('PGlite data folder lock', () => {
 
   it('takes over a lock left by a process that died', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lb-lock-'));
-    await writeFile(join(dir, 'ledgerbridge.lock'), JSON.stringify({ pid: 999_999_9, host: (await import('node:os')).hostname() }));
+    await writeFile(
+      join(dir, 'ledgerbridge.lock'),
+      JSON.stringify({ pid: 999_999_9, host: (await import('node:os')).hostname() }),
+    );
     const store = await openStore({ dataDir: dir });
     await store.close();
     await rm(dir, { recursive: true, force: true });
@@ -110,9 +161,13 @@ describe('PostgreSQL', () => {
   });
 
   it('says which server it could not reach, without the password', async () => {
-    const err = await openStore({ databaseUrl: 'postgres://u:secret@127.0.0.1:1/x' }).catch((e: unknown) => e);
+    const err = await openStore({ databaseUrl: 'postgres://u:secret@127.0.0.1:1/x' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StoreError);
-    expect((err as Error).message).toMatch(/cannot connect to PostgreSQL at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x/);
+    expect((err as Error).message).toMatch(
+      /cannot connect to PostgreSQL at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x/,
+    );
     expect((err as Error).message).not.toContain('secret');
   });
 });

@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { Option } from 'commander';
 import { testQboConnection } from '../../connectors/qbo/index.ts';
 import { testSalesforceConnection } from '../../connectors/salesforce/index.ts';
 import {
@@ -13,27 +14,43 @@ import { UsageError } from '../errors.ts';
 import { table } from '../format.ts';
 
 function show(url: string): void {
-  console.log(`Open this address in a browser and approve ledgerbridge:\n\n  ${url}\n\nWaiting for the redirect…`);
+  console.log(
+    `Open this address in a browser and approve ledgerbridge:\n\n  ${url}\n\nWaiting for the redirect…`,
+  );
 }
 
 /** `ledgerbridge connections add|list|test|remove`. */
 export function addConnectionsCommand(program: Command): void {
-  const connections = program.command('connections').description('the Salesforce and QuickBooks accounts ledgerbridge syncs');
+  const connections = program
+    .command('connections')
+    .description('the Salesforce and QuickBooks accounts ledgerbridge syncs');
 
-  const add = connections.command('add').description('connect a Salesforce org or a QuickBooks Online company');
+  const add = connections
+    .command('add')
+    .description('connect a Salesforce org or a QuickBooks Online company');
 
   add
     .command('salesforce')
-    .description('connect Salesforce: OAuth 2.0 web-server flow, username + password + security token, or a running emulator')
+    .description(
+      'connect Salesforce: OAuth 2.0 web-server flow, username + password + security token, or a running emulator',
+    )
     .option('--id <id>', 'connection id the flows refer to', 'salesforce')
     .option('--emulator <url>', 'a running `ledgerbridge emulate salesforce` (reads its /__emulator/info)')
-    .option('--login-url <url>', 'https://login.salesforce.com, https://test.salesforce.com or your My Domain', 'https://login.salesforce.com')
+    .option(
+      '--login-url <url>',
+      'https://login.salesforce.com, https://test.salesforce.com or your My Domain',
+      'https://login.salesforce.com',
+    )
     .option('--client-id <id>', 'connected app consumer key')
     .option('--client-secret <secret>', 'connected app consumer secret')
-    .option('--redirect-uri <uri>', 'loopback callback registered on the connected app', 'http://127.0.0.1:8765/oauth/salesforce/callback')
+    .option(
+      '--redirect-uri <uri>',
+      'loopback callback registered on the connected app',
+      'http://127.0.0.1:8765/oauth/salesforce/callback',
+    )
     .option('--username <user>', 'sign in with a username and password instead of OAuth')
     .option('--password <password>')
-    .option('--security-token <token>', 'the user\'s security token (appended to the password)', '')
+    .option('--security-token <token>', "the user's security token (appended to the password)", '')
     .option('--api-version <v>', 'REST API version', '62.0')
     .action(async (o: Record<string, string | undefined>, cmd: Command) => {
       await withRuntime(cmd, async (rt) => {
@@ -42,13 +59,28 @@ export function addConnectionsCommand(program: Command): void {
         else if (o.username) {
           if (!o.password) throw new UsageError('--password is required with --username');
           what = await connectSalesforcePassword(rt.connections, {
-            id: o.id!, loginUrl: o.loginUrl!, username: o.username, password: o.password, securityToken: o.securityToken ?? '',
-            clientId: o.clientId, clientSecret: o.clientSecret, apiVersion: o.apiVersion,
+            id: o.id!,
+            loginUrl: o.loginUrl!,
+            username: o.username,
+            password: o.password,
+            securityToken: o.securityToken ?? '',
+            clientId: o.clientId,
+            clientSecret: o.clientSecret,
+            apiVersion: o.apiVersion,
           });
         } else {
-          if (!o.clientId || !o.clientSecret) throw new UsageError('connect Salesforce with --emulator URL, --username/--password, or OAuth with --client-id and --client-secret');
+          if (!o.clientId || !o.clientSecret)
+            throw new UsageError(
+              'connect Salesforce with --emulator URL, --username/--password, or OAuth with --client-id and --client-secret',
+            );
           what = await connectSalesforceOAuth(rt.connections, {
-            id: o.id!, loginUrl: o.loginUrl!, clientId: o.clientId, clientSecret: o.clientSecret, redirectUri: o.redirectUri!, apiVersion: o.apiVersion, show,
+            id: o.id!,
+            loginUrl: o.loginUrl!,
+            clientId: o.clientId,
+            clientSecret: o.clientSecret,
+            redirectUri: o.redirectUri!,
+            apiVersion: o.apiVersion,
+            show,
           });
         }
         console.log(`Connected "${o.id}": ${what}`);
@@ -57,13 +89,23 @@ export function addConnectionsCommand(program: Command): void {
 
   add
     .command('qbo')
-    .description('connect a QuickBooks Online company: OAuth 2.0 authorization-code flow, or a running emulator')
+    .description(
+      'connect a QuickBooks Online company: OAuth 2.0 authorization-code flow, or a running emulator',
+    )
     .option('--id <id>', 'connection id the flows refer to', 'qbo')
     .option('--emulator <url>', 'a running `ledgerbridge emulate qbo` (reads its /__emulator/info)')
     .option('--client-id <id>', 'Intuit app client id')
     .option('--client-secret <secret>', 'Intuit app client secret')
-    .addOption(new Option('--environment <env>', 'Intuit environment').choices(['production', 'sandbox']).default('production'))
-    .option('--redirect-uri <uri>', 'loopback callback registered on the Intuit app', 'http://127.0.0.1:8765/oauth/qbo/callback')
+    .addOption(
+      new Option('--environment <env>', 'Intuit environment')
+        .choices(['production', 'sandbox'])
+        .default('production'),
+    )
+    .option(
+      '--redirect-uri <uri>',
+      'loopback callback registered on the Intuit app',
+      'http://127.0.0.1:8765/oauth/qbo/callback',
+    )
     .option('--base-url <url>', 'API base URL (default: by --environment)')
     .option('--authorize-url <url>', 'authorization endpoint', INTUIT.authorizeUrl)
     .option('--token-url <url>', 'token endpoint', INTUIT.tokenUrl)
@@ -72,11 +114,20 @@ export function addConnectionsCommand(program: Command): void {
         let what: string;
         if (o.emulator) what = await connectEmulator(rt.connections, 'qbo', o.id!, o.emulator);
         else {
-          if (!o.clientId || !o.clientSecret) throw new UsageError('connect QuickBooks with --emulator URL, or OAuth with --client-id and --client-secret');
+          if (!o.clientId || !o.clientSecret)
+            throw new UsageError(
+              'connect QuickBooks with --emulator URL, or OAuth with --client-id and --client-secret',
+            );
           const realm = await connectQboOAuth(rt.connections, {
-            id: o.id!, clientId: o.clientId, clientSecret: o.clientSecret, redirectUri: o.redirectUri!,
+            id: o.id!,
+            clientId: o.clientId,
+            clientSecret: o.clientSecret,
+            redirectUri: o.redirectUri!,
             baseUrl: o.baseUrl ?? INTUIT.baseUrl[o.environment as 'production' | 'sandbox'],
-            authorizeUrl: o.authorizeUrl!, tokenUrl: o.tokenUrl!, revokeUrl: INTUIT.revokeUrl, show,
+            authorizeUrl: o.authorizeUrl!,
+            tokenUrl: o.tokenUrl!,
+            revokeUrl: INTUIT.revokeUrl,
+            show,
           });
           what = `QuickBooks Online company ${realm}`;
         }
@@ -91,7 +142,16 @@ export function addConnectionsCommand(program: Command): void {
     .action(async (o: { json?: boolean }, cmd: Command) => {
       const list = await withRuntime(cmd, (rt) => rt.connections.list());
       print(o.json, list, () =>
-        table(list.map((c) => ({ id: c.id, system: c.system, status: c.status, label: c.label, secrets: c.hasSecrets.join(','), note: c.statusMessage ?? '' }))),
+        table(
+          list.map((c) => ({
+            id: c.id,
+            system: c.system,
+            status: c.status,
+            label: c.label,
+            secrets: c.hasSecrets.join(','),
+            note: c.statusMessage ?? '',
+          })),
+        ),
       );
     });
 
@@ -104,7 +164,9 @@ export function addConnectionsCommand(program: Command): void {
       const results = await withRuntime(cmd, async (rt) => {
         const all = await rt.connections.list();
         const chosen = ids.length ? all.filter((c) => ids.includes(c.id)) : all;
-        for (const id of ids) if (!all.some((c) => c.id === id)) throw new UsageError(`no connection "${id}" (see: ledgerbridge connections list)`);
+        for (const id of ids)
+          if (!all.some((c) => c.id === id))
+            throw new UsageError(`no connection "${id}" (see: ledgerbridge connections list)`);
         const out: Array<Record<string, unknown>> = [];
         for (const c of chosen) {
           try {

@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { Option } from 'commander';
 import { runSync } from '../../engine/sync.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { dismissErrors, getErrors, listErrors } from '../../store/error-queue.ts';
@@ -35,9 +36,20 @@ export function addRecordCommands(program: Command): void {
         rows: await listLinks(rt.store.db, { flow: o.flow, limit: o.limit }),
         total: await countLinks(rt.store.db, o.flow),
       }));
-      print(o.json, { total, links: rows }, () =>
-        `${total} link(s)${total > rows.length ? `, newest ${rows.length} shown` : ''}\n` +
-        table(rows.map((r) => ({ flow: r.flow, salesforce: r.sf_id, quickbooks: r.qb_id, origin: r.origin, updated: r.updated_at }))),
+      print(
+        o.json,
+        { total, links: rows },
+        () =>
+          `${total} link(s)${total > rows.length ? `, newest ${rows.length} shown` : ''}\n` +
+          table(
+            rows.map((r) => ({
+              flow: r.flow,
+              salesforce: r.sf_id,
+              quickbooks: r.qb_id,
+              origin: r.origin,
+              updated: r.updated_at,
+            })),
+          ),
       );
     });
 
@@ -50,12 +62,18 @@ export function addRecordCommands(program: Command): void {
     .option('--json', 'as JSON')
     .action(async (o: { sf: string; qb: string; flow?: string; json?: boolean }, cmd: Command) => {
       const report = await withRuntime(cmd, (rt) =>
-        runSync(rt.engine, { flows: [oneFlow(rt, o.flow)], trigger: 'cli:link', records: { pairs: [{ sf: o.sf, qb: o.qb }] } }),
+        runSync(rt.engine, {
+          flows: [oneFlow(rt, o.flow)],
+          trigger: 'cli:link',
+          records: { pairs: [{ sf: o.sf, qb: o.qb }] },
+        }),
       );
       print(o.json, report, () => formatSyncReport(report));
     });
 
-  const unmatched = program.command('unmatched').description('records no matching rule could pair (with suggested candidates)');
+  const unmatched = program
+    .command('unmatched')
+    .description('records no matching rule could pair (with suggested candidates)');
   unmatched
     .command('list', { isDefault: true })
     .option('--flow <name>')
@@ -63,7 +81,14 @@ export function addRecordCommands(program: Command): void {
     .option('--all', 'include linked, created and ignored entries')
     .option('--json', 'as JSON')
     .action(async (o: { flow?: string; side?: 'sf' | 'qb'; all?: boolean; json?: boolean }, cmd: Command) => {
-      const rows = await withRuntime(cmd, (rt) => listUnmatched(rt.store.db, { flow: o.flow, side: o.side, status: o.all ? 'all' : 'open', limit: 1000 }));
+      const rows = await withRuntime(cmd, (rt) =>
+        listUnmatched(rt.store.db, {
+          flow: o.flow,
+          side: o.side,
+          status: o.all ? 'all' : 'open',
+          limit: 1000,
+        }),
+      );
       print(o.json, rows, () =>
         table(
           rows.map((r) => ({
@@ -85,14 +110,23 @@ export function addRecordCommands(program: Command): void {
     .option('--json', 'as JSON')
     .action(async (ids: string[], o: { json?: boolean }, cmd: Command) => {
       const report = await withRuntime(cmd, async (rt) => {
-        const rows = (await listUnmatched(rt.store.db, { status: 'all', limit: 100000 })).filter((r) => ids.includes(String(r.id)));
-        if (rows.length !== ids.length) throw new UsageError(`no unmatched entry ${ids.filter((id) => !rows.some((r) => String(r.id) === id)).join(', ')}`);
+        const rows = (await listUnmatched(rt.store.db, { status: 'all', limit: 100000 })).filter((r) =>
+          ids.includes(String(r.id)),
+        );
+        if (rows.length !== ids.length)
+          throw new UsageError(
+            `no unmatched entry ${ids.filter((id) => !rows.some((r) => String(r.id) === id)).join(', ')}`,
+          );
         const flows = [...new Set(rows.map((r) => r.flow))];
         if (flows.length > 1) throw new UsageError('create entries of one flow at a time');
         return runSync(rt.engine, {
           flows,
           trigger: 'cli:unmatched-create',
-          records: { sf: rows.filter((r) => r.side === 'sf').map((r) => r.record_id), qb: rows.filter((r) => r.side === 'qb').map((r) => r.record_id), create: true },
+          records: {
+            sf: rows.filter((r) => r.side === 'sf').map((r) => r.record_id),
+            qb: rows.filter((r) => r.side === 'qb').map((r) => r.record_id),
+            create: true,
+          },
         });
       });
       print(o.json, report, () => formatSyncReport(report));
@@ -103,66 +137,95 @@ export function addRecordCommands(program: Command): void {
     .argument('<ids...>')
     .action(async (ids: string[], _o: unknown, cmd: Command) => {
       await withRuntime(cmd, async (rt) => {
-        for (const id of ids) if (!(await setUnmatchedStatus(rt.store.db, Number(id), 'ignored'))) throw new UsageError(`no unmatched entry ${id}`);
+        for (const id of ids)
+          if (!(await setUnmatchedStatus(rt.store.db, Number(id), 'ignored')))
+            throw new UsageError(`no unmatched entry ${id}`);
       });
       console.log(`Ignored ${ids.length} entr${ids.length === 1 ? 'y' : 'ies'}.`);
     });
 
-  const errors = program.command('errors').description('the error queue: records that failed or were held back, with why');
+  const errors = program
+    .command('errors')
+    .description('the error queue: records that failed or were held back, with why');
   errors
     .command('list', { isDefault: true })
     .option('--flow <name>')
     .addOption(new Option('--status <s>').choices(['open', 'resolved', 'dismissed', 'all']).default('open'))
     .option('--json', 'as JSON (with source and target payloads)')
-    .action(async (o: { flow?: string; status: 'open' | 'resolved' | 'dismissed' | 'all'; json?: boolean }, cmd: Command) => {
-      const rows = await withRuntime(cmd, (rt) => listErrors(rt.store.db, { flow: o.flow, status: o.status, limit: 1000 }));
-      print(o.json, rows, () =>
-        table(
-          rows.map((r) => ({
-            id: r.id,
-            flow: r.flow,
-            direction: r.direction,
-            kind: r.kind,
-            salesforce: r.sf_id,
-            quickbooks: r.qb_id,
-            attempts: r.attempts,
-            next: r.next_attempt_at,
-            message: r.message,
-          })),
-        ),
-      );
-    });
+    .action(
+      async (
+        o: { flow?: string; status: 'open' | 'resolved' | 'dismissed' | 'all'; json?: boolean },
+        cmd: Command,
+      ) => {
+        const rows = await withRuntime(cmd, (rt) =>
+          listErrors(rt.store.db, { flow: o.flow, status: o.status, limit: 1000 }),
+        );
+        print(o.json, rows, () =>
+          table(
+            rows.map((r) => ({
+              id: r.id,
+              flow: r.flow,
+              direction: r.direction,
+              kind: r.kind,
+              salesforce: r.sf_id,
+              quickbooks: r.qb_id,
+              attempts: r.attempts,
+              next: r.next_attempt_at,
+              message: r.message,
+            })),
+          ),
+        );
+      },
+    );
   errors
     .command('retry')
     .description('sync these records again now (re-read from both sides)')
     .argument('[ids...]', 'error ids')
     .option('--all', 'every open error')
-    .addOption(new Option('--keep <side>', 'for conflicts held for review: which side wins').choices(['salesforce', 'quickbooks']))
+    .addOption(
+      new Option('--keep <side>', 'for conflicts held for review: which side wins').choices([
+        'salesforce',
+        'quickbooks',
+      ]),
+    )
     .option('--json', 'as JSON')
-    .action(async (ids: string[], o: { all?: boolean; keep?: 'salesforce' | 'quickbooks'; json?: boolean }, cmd: Command) => {
-      if (!o.all && ids.length === 0) throw new UsageError('name error ids, or --all');
-      const reports = await withRuntime(cmd, async (rt) => {
-        const rows: ErrorRow[] = o.all ? await listErrors(rt.store.db, { status: 'open', limit: 100000 }) : await getErrors(rt.store.db, ids.map(Number));
-        if (!o.all && rows.length !== ids.length) throw new UsageError(`no error ${ids.filter((id) => !rows.some((r) => String(r.id) === id)).join(', ')}`);
-        const out = [];
-        for (const flow of [...new Set(rows.map((r) => r.flow))]) {
-          const mine = rows.filter((r) => r.flow === flow);
-          out.push(
-            await runSync(rt.engine, {
-              flows: [flow],
-              trigger: 'cli:errors-retry',
-              records: {
-                sf: mine.map((r) => r.sf_id).filter((x): x is string => !!x),
-                qb: mine.map((r) => r.qb_id).filter((x): x is string => !!x),
-                keep: o.keep,
-              },
-            }),
-          );
-        }
-        return out;
-      });
-      print(o.json, reports, () => (reports.length ? reports.map(formatSyncReport).join('\n\n') : 'No open errors.'));
-    });
+    .action(
+      async (
+        ids: string[],
+        o: { all?: boolean; keep?: 'salesforce' | 'quickbooks'; json?: boolean },
+        cmd: Command,
+      ) => {
+        if (!o.all && ids.length === 0) throw new UsageError('name error ids, or --all');
+        const reports = await withRuntime(cmd, async (rt) => {
+          const rows: ErrorRow[] = o.all
+            ? await listErrors(rt.store.db, { status: 'open', limit: 100000 })
+            : await getErrors(rt.store.db, ids.map(Number));
+          if (!o.all && rows.length !== ids.length)
+            throw new UsageError(
+              `no error ${ids.filter((id) => !rows.some((r) => String(r.id) === id)).join(', ')}`,
+            );
+          const out = [];
+          for (const flow of [...new Set(rows.map((r) => r.flow))]) {
+            const mine = rows.filter((r) => r.flow === flow);
+            out.push(
+              await runSync(rt.engine, {
+                flows: [flow],
+                trigger: 'cli:errors-retry',
+                records: {
+                  sf: mine.map((r) => r.sf_id).filter((x): x is string => !!x),
+                  qb: mine.map((r) => r.qb_id).filter((x): x is string => !!x),
+                  keep: o.keep,
+                },
+              }),
+            );
+          }
+          return out;
+        });
+        print(o.json, reports, () =>
+          reports.length ? reports.map(formatSyncReport).join('\n\n') : 'No open errors.',
+        );
+      },
+    );
   errors
     .command('dismiss')
     .description('dismiss errors: kept as dismissed, never retried')
@@ -172,7 +235,9 @@ export function addRecordCommands(program: Command): void {
       console.log(`Dismissed ${n} error(s).`);
     });
 
-  const runs = program.command('runs').description('sync runs: what was read, written, skipped, held, failed');
+  const runs = program
+    .command('runs')
+    .description('sync runs: what was read, written, skipped, held, failed');
   runs
     .command('list', { isDefault: true })
     .option('--limit <n>', 'how many', intOption('--limit', 1), 20)
@@ -187,7 +252,9 @@ export function addRecordCommands(program: Command): void {
             mode: r.mode,
             trigger: r.trigger,
             status: r.status,
-            seconds: r.finished_at ? ((r.finished_at.getTime() - r.started_at.getTime()) / 1000).toFixed(1) : '',
+            seconds: r.finished_at
+              ? ((r.finished_at.getTime() - r.started_at.getTime()) / 1000).toFixed(1)
+              : '',
             'sf calls': (r.api_calls as { salesforce?: { total?: number } }).salesforce?.total ?? '',
             'qb calls': (r.api_calls as { quickbooks?: { total?: number } }).quickbooks?.total ?? '',
             message: r.message ?? '',
@@ -205,14 +272,27 @@ export function addRecordCommands(program: Command): void {
       const data = await withRuntime(cmd, async (rt) => {
         const run = await getRun(rt.store.db, Number(id));
         if (!run) throw new UsageError(`no run ${id}`);
-        return { run, counts: await outcomeCounts(rt.store.db, run.id), outcomes: await listOutcomes(rt.store.db, { runId: run.id, action: o.action, limit: 5000 }) };
+        return {
+          run,
+          counts: await outcomeCounts(rt.store.db, run.id),
+          outcomes: await listOutcomes(rt.store.db, { runId: run.id, action: o.action, limit: 5000 }),
+        };
       });
       print(o.json, data, () =>
         [
           `Run ${data.run.id}: ${data.run.mode}, ${data.run.status}${data.run.message ? ` — ${data.run.message}` : ''}`,
           table(Object.entries(data.counts).map(([k, n]) => ({ outcome: k, records: n }))),
           '',
-          table(data.outcomes.map((x) => ({ flow: x.flow, direction: x.direction, action: x.action, salesforce: x.sf_id, quickbooks: x.qb_id, reason: x.reason ?? '' }))),
+          table(
+            data.outcomes.map((x) => ({
+              flow: x.flow,
+              direction: x.direction,
+              action: x.action,
+              salesforce: x.sf_id,
+              quickbooks: x.qb_id,
+              reason: x.reason ?? '',
+            })),
+          ),
         ].join('\n'),
       );
     });

@@ -15,23 +15,35 @@ export function addSyncCommand(program: Command): void {
     .option('--qb <id...>', 'only these QuickBooks records')
     .option('--json', 'print the report as JSON')
     .option('--no-progress', 'no progress bars')
-    .action(async (opts: { flow?: string[]; dryRun?: boolean; sf?: string[]; qb?: string[]; json?: boolean; progress: boolean }, cmd: Command) => {
-      const report = await withRuntime(cmd, async (rt) => {
-        const bars = opts.progress && !opts.json && process.stderr.isTTY ? progressBars() : null;
-        try {
-          return await runSync(rt.engine, {
-            flows: opts.flow,
-            dryRun: opts.dryRun,
-            trigger: 'cli',
-            records: opts.sf || opts.qb ? { sf: opts.sf, qb: opts.qb } : undefined,
-            onProgress: bars?.listener,
-          });
-        } finally {
-          bars?.stop();
-        }
-      });
-      print(opts.json, report, () => formatSyncReport(report));
-      if (report.status === 'failed') process.exitCode = 1;
-      else if (report.status !== 'succeeded') process.exitCode = 3;
-    });
+    .action(
+      async (
+        opts: {
+          flow?: string[];
+          dryRun?: boolean;
+          sf?: string[];
+          qb?: string[];
+          json?: boolean;
+          progress: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const report = await withRuntime(cmd, async (rt) => {
+          const bars = opts.progress && !opts.json && process.stderr.isTTY ? progressBars() : null;
+          try {
+            return await runSync(rt.engine, {
+              flows: opts.flow,
+              dryRun: opts.dryRun,
+              trigger: 'cli',
+              records: opts.sf || opts.qb ? { sf: opts.sf, qb: opts.qb } : undefined,
+              onProgress: bars?.listener,
+            });
+          } finally {
+            bars?.stop();
+          }
+        });
+        print(opts.json, report, () => formatSyncReport(report));
+        if (report.status === 'failed') process.exitCode = 1;
+        else if (report.status !== 'succeeded') process.exitCode = 3;
+      },
+    );
 }
