@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/index.ts';
+import { DemoOptionError } from '../demo/demo.ts';
 import { DataFolderLockedError } from '../store/data-lock.ts';
 import { StoreError } from '../store/database.ts';
 import { UnknownConnectionError } from '../store/connections.ts';
@@ -12,7 +13,8 @@ export class UsageError extends Error {
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command or its configuration is wrong. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError || error instanceof ConfigError) return 2;
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof DemoOptionError)
+    return 2;
   return 1;
 }
 
@@ -21,6 +23,7 @@ export function describeError(error: unknown): string {
   if (
     error instanceof UsageError ||
     error instanceof ConfigError ||
+    error instanceof DemoOptionError ||
     error instanceof DataFolderLockedError ||
     error instanceof StoreError ||
     error instanceof UnknownConnectionError ||
