@@ -84,6 +84,9 @@ export async function writeSalesforce(
     } else if (Object.keys(write.main).length > 0 && w.sfId) {
       updates.push({ w, record: { ...sfFields(write.main), Id: w.sfId } });
       if (ext in write.main) w.linkedBack = true;
+    } else if (write.op === 'update' && w.sfId) {
+      // Only its related records change: the main record is as it should be, without a write.
+      w.sf = { ok: true, created: false };
     }
   }
 
