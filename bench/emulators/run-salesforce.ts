@@ -1,7 +1,5 @@
 // Prints the Salesforce emulator benchmark: npx tsx bench/emulators/run-salesforce.ts
+import { formatFigures } from './figures.ts';
 import { benchSalesforceEmulator } from './salesforce.ts';
 
-for (const f of await benchSalesforceEmulator())
-  console.log(
-    `${f.name.padEnd(62)} ${String(f.value).padStart(10)} ${f.unit}${f.target ? `   (target ${f.target})` : ''}`,
-  );
+console.log(formatFigures(await benchSalesforceEmulator()));

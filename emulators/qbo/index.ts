@@ -9,6 +9,7 @@ import { appIdentity, companySeed, realmIdFor } from './identity.ts';
 import { injectedFault } from './injected-faults.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { ENTITY_NAMES } from './schema.ts';
+import { warmQueryViews } from './query/execute.ts';
 import { seedCompany } from './seed/data.ts';
 import { QboService } from './service.ts';
 import {
@@ -130,6 +131,7 @@ export async function startQboEmulator(opts: QboEmulatorOptions = {}): Promise<R
     for (const snap of state.realms) {
       const co = service.newCompany(snap.realmId);
       restoreRealm(co, snap);
+      warmQueryViews(co);
       const cache = new RequestIdCache();
       for (const [id, resp] of snap.requestIds) cache.set(id, resp);
       service.addRealm(co, cache);
@@ -139,6 +141,7 @@ export async function startQboEmulator(opts: QboEmulatorOptions = {}): Promise<R
     for (let k = 0; k < realmCount; k++) {
       const co = service.newCompany(realmIdFor(seed, k));
       seedCompany(co, { seed: companySeed(seed, k), records: recordsFor(records, k), realmIndex: k, now });
+      warmQueryViews(co);
       service.addRealm(co);
     }
   }

@@ -71,16 +71,20 @@ export function runBatch(
     );
   }
   const responses: string[] = [];
-  for (const raw of items) {
+  for (const [index, raw] of items.entries()) {
     const item: Obj = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Obj) : {};
     const bId =
       typeof item.bId === 'string' ? item.bId : item.bId === undefined ? undefined : String(item.bId);
     const bIdJson = bId === undefined ? '' : `,"bId":${JSON.stringify(bId)}`;
-    const itemId = requestId !== undefined ? requestId + (bId ?? '') : undefined;
-    if (itemId !== undefined && itemId.length > MAX_REQUEST_ID) {
-      responses.push(`{"Fault":${JSON.stringify(requestIdTooLong(itemId).toFault())}${bIdJson}}`);
+    const itemRequestId = requestId !== undefined ? requestId + (bId ?? '') : undefined;
+    if (itemRequestId !== undefined && itemRequestId.length > MAX_REQUEST_ID) {
+      responses.push(`{"Fault":${JSON.stringify(requestIdTooLong(itemRequestId).toFault())}${bIdJson}}`);
       continue;
     }
+    // An item without a bId (the schema allows it) is remembered by its place in the batch, so two
+    // such items never share one remembered answer.
+    const itemId =
+      bId === undefined && itemRequestId !== undefined ? `${itemRequestId}\u0000${index}` : itemRequestId;
     const cached = itemId !== undefined ? cache.get(`batch:${itemId}`) : undefined;
     if (cached) {
       responses.push(cached.body);

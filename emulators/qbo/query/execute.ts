@@ -1,6 +1,6 @@
 import { queryValidationError } from '../errors.ts';
 import { parseDecimal } from '../money.ts';
-import { entityByName, unhostedName, type EntityDef } from '../schema.ts';
+import { ENTITIES, entityByName, unhostedName, type EntityDef } from '../schema.ts';
 import type { Company } from '../store/company.ts';
 import { recordJson, type StoredRecord } from '../store/table.ts';
 import { isDate, parseDateTime } from '../time.ts';
@@ -168,9 +168,7 @@ function ordered(co: Company, def: EntityDef, spec: OrderSpec): Iterable<StoredR
   if (spec.length === 0) {
     const field = defaultOrderField(def.name);
     if (!field) return table.inIdOrder();
-    return table.view('order:default', keysOf([field]), () =>
-      sortedBy([...table.inIdOrder()], [{ field, desc: false }]),
-    );
+    return table.sortedView(`order:${field.name}:a`, (r) => recordValue(field, r), false);
   }
   if (spec.length === 1) {
     const { field, desc } = spec[0]!;
@@ -184,11 +182,40 @@ function ordered(co: Company, def: EntityDef, spec: OrderSpec): Iterable<StoredR
         ? table.view('order:id-desc', [], () => [...table.inIdOrder()].reverse())
         : table.inIdOrder();
     }
+    return table.sortedView(`order:${field.name}:${desc ? 'd' : 'a'}`, (r) => recordValue(field, r), desc);
   }
   const key = spec.map((s) => `${s.field.name}:${s.desc ? 'd' : 'a'}`).join(',');
   return table.view(`order:${key}`, keysOf(spec.map((s) => s.field)), () =>
     sortedBy([...table.inIdOrder()], spec),
   );
+}
+
+/**
+ * Builds the default-order views of a freshly seeded or loaded company (writes keep them in step
+ * afterwards), so the first plain query of a large company does not pay for a full sort.
+ */
+export function warmQueryViews(co: Company): void {
+  for (const def of Object.values(ENTITIES)) if (defaultOrderField(def.name)) ordered(co, def, []);
+}
+
+function defaultSpec(def: EntityDef): OrderSpec {
+  const field = defaultOrderField(def.name);
+  return field ? [{ field, desc: false }] : [];
+}
+
+/**
+ * The ids an `Id = n` or `Id IN (...)` condition allows, when the id index can answer the query
+ * (not when it orders by MetaData.LastUpdatedTime, whose ties follow write order).
+ */
+function idSeek(def: EntityDef, where: Condition[], spec: OrderSpec): string[] | null {
+  if (spec.some((s) => s.field.name === 'MetaData.LastUpdatedTime')) return null;
+  for (const c of where) {
+    if (c.field.toLowerCase() !== 'id' || (c.op !== '=' && c.op !== 'IN')) continue;
+    const field = fieldOf(def, c.field);
+    const literals = c.op === 'IN' ? c.values : [c.value];
+    return literals.map((l) => String(literalValue(field, l)));
+  }
+  return null;
 }
 
 /**
@@ -223,14 +250,34 @@ export function executeQuery(co: Company, q: ParsedQuery): QueryResult {
   const key = `query:${JSON.stringify([q.where, q.orderBy, def.kind === 'name' && !filtersActive])}`;
   const start = Math.max(1, q.startPosition ?? 1);
   const max = Math.min(MAX_RESULTS_CAP, q.maxResults ?? DEFAULT_MAX_RESULTS);
+  const test = (r: StoredRecord) => {
+    for (const p of predicates) if (!p(r)) return false;
+    return true;
+  };
+  const seek = idSeek(def, q.where, spec);
+  if (seek) {
+    // `Id = n` / `Id IN (...)`: the candidates come from the id index, then the usual filter and order.
+    const found = new Set<StoredRecord>();
+    for (const id of seek) {
+      const rec = table.get(id);
+      if (rec && test(rec)) found.add(rec);
+    }
+    const inIdOrder = [...found].sort((a, b) => Number(a.id) - Number(b.id));
+    const order = spec.length ? spec : defaultSpec(def);
+    const list = order.length ? sortedBy(inIdOrder, order) : inIdOrder;
+    if (q.count) return { kind: 'count', total: list.length };
+    return {
+      kind: 'page',
+      entity: def.name,
+      startPosition: start,
+      records: list.slice(start - 1, start - 1 + max),
+    };
+  }
   const matches = table.scan(
     key,
     [...deps, ...keysOf(spec.map((s) => s.field))],
     () => ordered(co, def, spec),
-    (r) => {
-      for (const p of predicates) if (!p(r)) return false;
-      return true;
-    },
+    test,
     q.count ? Infinity : start - 1 + max,
   );
   if (q.count) return { kind: 'count', total: matches.length };

@@ -1,7 +1,10 @@
 import { SfError, RollbackSignal, notFound } from '../errors.ts';
 import { keyPrefixOf, normalizeId } from '../ids.ts';
 import { JsonNumber } from '../json.ts';
+import { coerceValue } from '../org/coerce.ts';
 import { MultipleMatchesError } from '../org/org.ts';
+import { indexKey } from '../org/table.ts';
+import type { FieldDef } from '../schema/types.ts';
 import { recordJson } from '../org/serialize.ts';
 import { arrayProp, flagProp, objectBody } from './body.ts';
 import { dmlContext, fieldList } from './sobject-routes.ts';
@@ -43,6 +46,42 @@ function scalarText(v: unknown): string | undefined {
   if (v instanceof JsonNumber) return v.text;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
+}
+
+/** The external id value of a collection record, as given (undefined: none). */
+function externalIdValue(raw: unknown, f: FieldDef): string | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const r = raw as Record<string, unknown>;
+  const key = Object.keys(r).find((k) => k.toLowerCase() === f.name.toLowerCase());
+  const value = key ? scalarText(r[key]) : undefined;
+  return value === '' ? undefined : value;
+}
+
+/** The key two external id values match under (ids by their 18-character form, text by case rules). */
+function matchKey(f: FieldDef, value: string): string {
+  if (f.name === 'Id') return normalizeId(value) ?? value;
+  try {
+    return indexKey(f, coerceValue(f, value)) ?? value;
+  } catch {
+    return value;
+  }
+}
+
+/** Index → value of the records whose external id value another record of the same call also has. */
+function duplicateKeys(records: unknown[], f: FieldDef): Map<number, string> {
+  const byKey = new Map<string, number[]>();
+  records.forEach((raw, i) => {
+    const value = externalIdValue(raw, f);
+    if (value === undefined) return;
+    const k = matchKey(f, value);
+    const list = byKey.get(k);
+    if (list) list.push(i);
+    else byKey.set(k, [i]);
+  });
+  const out = new Map<number, string>();
+  for (const list of byKey.values())
+    if (list.length > 1) for (const i of list) out.set(i, externalIdValue(records[i], f)!);
+  return out;
 }
 
 export function collectionRoutes(svc: Services): Route[] {
@@ -280,9 +319,14 @@ export function collectionRoutes(svc: Services): Route[] {
     const f = org.externalIdField(def, p.field!);
     const { allOrNone, records } = collectionBody(req);
     const ctx = dmlContext(req);
+    const duplicated = duplicateKeys(records, f);
     const outcomes = runCollection(
-      records.map((raw) => () => {
+      records.map((raw, i) => () => {
         const r = asRecord(raw);
+        const dup = duplicated.get(i);
+        // Every record sharing an external id value with another record of the call fails.
+        if (dup !== undefined)
+          throw new SfError(400, 'DUPLICATE_VALUE', `Duplicate external id specified: ${dup}`, []);
         const type = typeOf(r);
         if (type && org.schema.get(type)?.name !== def.name)
           throw new SfError(

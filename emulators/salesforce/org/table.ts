@@ -146,7 +146,11 @@ export class Table {
     key: string,
     cmp: RecordComparator,
     withDeleted: boolean,
-    sortKey?: { extract: (r: Rec) => unknown[]; compare: (a: unknown[], b: unknown[]) => number },
+    sortKey?: {
+      extract: (r: Rec) => unknown[];
+      compare: (a: unknown[], b: unknown[]) => number;
+      single?: SingleKey | null;
+    },
   ): readonly Rec[] {
     const fullKey = `${withDeleted ? 'A' : 'L'}:${key}`;
     const hit = this.views.get(fullKey);
@@ -156,12 +160,12 @@ export class Table {
       return hit.rows;
     }
     const live = [...this.rows.values()].filter((r) => withDeleted || !r.IsDeleted);
-    let rows: Rec[];
-    if (sortKey) {
+    let rows = sortKey?.single ? sortBySingleKey(live, sortKey.single) : null;
+    if (!rows && sortKey) {
       const decorated = live.map((r) => ({ k: sortKey.extract(r), r }));
       decorated.sort((a, b) => sortKey.compare(a.k, b.k) || cmp(a.r, b.r));
       rows = decorated.map((d) => d.r);
-    } else rows = live.sort(cmp);
+    } else if (!rows) rows = live.sort(cmp);
     this.views.set(fullKey, { cmp, rows, withDeleted });
     if (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value!);
     return rows;
@@ -169,6 +173,52 @@ export class Table {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/** The one primitive key an order reduces to (ties broken by Id ascending). */
+export interface SingleKey {
+  get: (r: Rec) => string | number | null;
+  type: 'string' | 'number';
+  desc: boolean;
+  nullsLast: boolean;
+}
+
+function idOrder(a: Rec, b: Rec): number {
+  const x = a.Id as string;
+  const y = b.Id as string;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Rows in (key, Id) order: a stable sort by the key alone of rows put in Id order first (rows
+ * arrive in creation order, which is nearly always Id order, so that pass is a check). Null if a
+ * key has another type than expected (the caller then uses the general sort).
+ */
+function sortBySingleKey(rows: Rec[], single: SingleKey): Rec[] | null {
+  for (let i = 1; i < rows.length; i++)
+    if ((rows[i - 1]!.Id as string) > (rows[i]!.Id as string)) {
+      rows.sort(idOrder);
+      break;
+    }
+  const nulls: Rec[] = [];
+  const keyed: Array<{ k: string | number; r: Rec }> = [];
+  for (const r of rows) {
+    const k = single.get(r);
+    if (k === null) nulls.push(r);
+    else if (typeof k !== single.type) return null;
+    else keyed.push({ k, r });
+  }
+  keyed.sort(
+    single.desc
+      ? (a, b) => (a.k < b.k ? 1 : a.k > b.k ? -1 : 0)
+      : (a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0),
+  );
+  const out: Rec[] = new Array<Rec>(rows.length);
+  let i = 0;
+  if (!single.nullsLast) for (const r of nulls) out[i++] = r;
+  for (const e of keyed) out[i++] = e.r;
+  if (single.nullsLast) for (const r of nulls) out[i++] = r;
+  return out;
+}
 
 function lowerBound(rows: Rec[], rec: Rec, cmp: RecordComparator): number {
   let lo = 0;

@@ -2,8 +2,8 @@ import { SfError } from '../errors.ts';
 import type { SalesforceOrg } from '../org/org.ts';
 import type { Rec, RecordComparator, Value } from '../org/table.ts';
 import type { FieldDef, ObjectDef } from '../schema/types.ts';
-import type { Condition, FieldRef, SelectStatement } from './ast.ts';
-import { compileCondition, type ConditionEnv } from './conditions.ts';
+import type { Condition, FieldRef, Literal, SelectStatement } from './ast.ts';
+import { compileCondition, equalityValues, type ConditionEnv } from './conditions.ts';
 import { SoqlError } from './errors.ts';
 import {
   categoryOf,
@@ -50,17 +50,45 @@ export interface RangeConjunct {
   increasing: boolean;
 }
 
+/**
+ * How a sorted view is first built: `extract` reads each row's key once and `compare` orders keys;
+ * `single` (when the order is one field of the row, maybe followed by Id ASC) gives the one key a
+ * row sorts by, of one primitive type, so a stable sort of rows already in Id order suffices.
+ */
+export interface SortKey {
+  extract: (r: Rec) => unknown[];
+  compare: (a: unknown[], b: unknown[]) => number;
+  single: {
+    get: (r: Rec) => string | number | null;
+    type: 'string' | 'number';
+    desc: boolean;
+    nullsLast: boolean;
+  } | null;
+}
+
 export interface Order {
   key: string;
   cmp: RecordComparator;
   /** Every ORDER BY field is a field of the queried object (so a cached view stays valid). */
   direct: boolean;
-  sortKey: { extract: (r: Rec) => unknown[]; compare: (a: unknown[], b: unknown[]) => number };
+  sortKey: SortKey;
   first: { get: (rec: Rec) => Value; nullsLast: boolean };
+}
+
+/**
+ * A WHERE conjunct `Id = / IN`, `<lookup> = / IN` or `<unique text field> = / IN` that an index
+ * answers: the candidate rows come from the index, and the whole filter still runs on them.
+ */
+export interface Seek {
+  kind: 'id' | 'lookup' | 'key';
+  field: FieldDef;
+  values: Value[];
 }
 
 export interface Plan {
   def: ObjectDef;
+  /** Candidate rows from an index instead of a scan (top-level statements only). */
+  seek: Seek | null;
   kind: 'records' | 'count' | 'aggregate';
   filter: (rec: Rec) => boolean;
   order: Order | null;
@@ -95,6 +123,7 @@ function compileFor(env: CompileEnv, stmt: SelectStatement, def: ObjectDef, top:
   const resolve = (ref: FieldRef) => resolvePath(org, soql, def, alias, ref);
   const plan: Plan = {
     def,
+    seek: null,
     kind: 'records',
     filter: () => true,
     order: null,
@@ -166,7 +195,33 @@ function compileFor(env: CompileEnv, stmt: SelectStatement, def: ObjectDef, top:
   if (stmt.orderBy.length) plan.order = compileOrder(env, stmt, resolve, plan);
   if (stmt.where) splitRanges(env, stmt, resolve, plan);
   else plan.residual = null;
+  if (stmt.where && top) plan.seek = findSeek(env, stmt.where, resolve);
   return plan;
+}
+
+/** The first top-level conjunct an index can answer (see Seek), if any. */
+function findSeek(env: CompileEnv, where: Condition, resolve: (ref: FieldRef) => ResolvedPath): Seek | null {
+  const conjuncts = where.kind === 'and' ? where.items : [where];
+  for (const c of conjuncts) {
+    let literals: Literal[];
+    if (c.kind === 'compare' && c.op === '=') literals = [c.value];
+    else if (c.kind === 'in' && !c.negated) literals = c.values;
+    else continue;
+    const p = resolve(c.ref);
+    if (p.hops.length) continue;
+    const f = p.field;
+    let kind: Seek['kind'];
+    if (f.type === 'id') kind = 'id';
+    else if (f.type === 'reference') kind = 'lookup';
+    // The key index holds live rows only, and a case-sensitive one cannot answer SOQL's
+    // case-insensitive equality.
+    else if ((f.unique || f.externalId) && categoryOf(f) === 'text' && !f.caseSensitive && !env.scanAll)
+      kind = 'key';
+    else continue;
+    const values = equalityValues(conditionEnv(env), f, literals);
+    if (values) return { kind, field: f, values };
+  }
+  return null;
 }
 
 function addToTree(nodes: ProjectionNode[], p: ResolvedPath): void {
@@ -263,6 +318,10 @@ function compileAggregate(
   }
 }
 
+function isIdAsc(x: { p: ResolvedPath; desc: boolean }): boolean {
+  return x.p.hops.length === 0 && x.p.field.type === 'id' && !x.desc;
+}
+
 function compileOrder(
   env: CompileEnv,
   stmt: SelectStatement,
@@ -323,7 +382,7 @@ function compileOrder(
     if (cat === 'boolean') return Number(v);
     return v;
   };
-  const sortKey: Order['sortKey'] = {
+  const keys: Omit<SortKey, 'single'> = {
     extract: (r: Rec) => [...parts.map((x) => keyOf(x.cat, x.get(r))), r.Id],
     compare: (a: unknown[], b: unknown[]) => {
       for (let i = 0; i < parts.length; i++) {
@@ -344,6 +403,20 @@ function compileOrder(
       const ib = b[parts.length] as string;
       return ia < ib ? -1 : ia > ib ? 1 : 0;
     },
+  };
+  // ORDER BY X, Id is ORDER BY X: ties are broken by Id ascending anyway.
+  const significant = parts.length > 1 && isIdAsc(parts[parts.length - 1]!) ? parts.slice(0, -1) : parts;
+  const only = significant.length === 1 && significant[0]!.p.hops.length === 0 ? significant[0]! : null;
+  const sortKey: SortKey = {
+    ...keys,
+    single: only
+      ? {
+          get: (r) => keyOf(only.cat, only.get(r)) as string | number | null,
+          type: only.cat === 'number' || only.cat === 'boolean' ? 'number' : 'string',
+          desc: only.desc,
+          nullsLast: only.nullsLast,
+        }
+      : null,
   };
   return { key, cmp, direct, sortKey, first: { get: parts[0]!.get, nullsLast: parts[0]!.nullsLast } };
 }

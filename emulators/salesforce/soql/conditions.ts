@@ -88,6 +88,8 @@ export function compileCondition(
     case 'in': {
       const p = filterable(env, resolve(c.ref), c.ref);
       const get = getter(env.org, p);
+      const hit = inSet(env, p.field, c.values, get);
+      if (hit) return c.negated ? (r) => !hit(r) : hit;
       const preds = c.values.map((v) => comparison(env, p.field, '=', v, get));
       if (c.negated) return (r) => !preds.some((q) => q(r));
       return (r) => preds.some((q) => q(r));
@@ -220,6 +222,45 @@ function literalValue(env: ConditionEnv, f: FieldDef, lit: Literal): Value | { r
         `field '${f.name}' can not be filtered in a query call`,
       );
   }
+}
+
+/**
+ * `field IN (...)` as one hash look-up per row (a long IN list of ids would otherwise cost one
+ * comparison per value per row), for categories whose equality is plain (numbers compare by value
+ * and date literals by range, so those return null and keep the general form).
+ */
+function inSet(env: ConditionEnv, f: FieldDef, values: Literal[], get: (r: Rec) => Value): Pred | null {
+  const cat = categoryOf(f);
+  if (cat === 'number') return null;
+  const targets = values.map((v) => literalValue(env, f, v));
+  let hasNull = false;
+  const set = new Set<Value>();
+  for (const t of targets) {
+    if (t === null) hasNull = true;
+    else if (typeof t === 'object') return null;
+    else set.add(cat === 'text' ? String(t).toLowerCase() : t);
+  }
+  if (cat === 'text')
+    return (r) => {
+      const v = get(r);
+      if (v === null) return hasNull;
+      return typeof v === 'string' && set.has(v.toLowerCase());
+    };
+  return (r) => {
+    const v = get(r);
+    return v === null ? hasNull : set.has(v);
+  };
+}
+
+/** The stored values `field = literal` / `field IN (...)` can match (null: a null literal). */
+export function equalityValues(env: ConditionEnv, f: FieldDef, values: Literal[]): Value[] | null {
+  const out: Value[] = [];
+  for (const v of values) {
+    const t = literalValue(env, f, v);
+    if (t === null || typeof t === 'object') return null;
+    out.push(t);
+  }
+  return out;
 }
 
 function comparison(env: ConditionEnv, f: FieldDef, op: string, lit: Literal, get: (r: Rec) => Value): Pred {

@@ -2,9 +2,9 @@ import { Dec, jsonNumberText } from '../decimal.ts';
 import { rawNumber } from '../json.ts';
 import type { SalesforceOrg } from '../org/org.ts';
 import { attributes, fieldJson, valueJson } from '../org/serialize.ts';
-import type { Rec, Value } from '../org/table.ts';
+import type { Rec, Table, Value } from '../org/table.ts';
 import type { ObjectDef } from '../schema/types.ts';
-import type { Plan, ProjectionNode } from './compile.ts';
+import type { Plan, ProjectionNode, Seek } from './compile.ts';
 import { compareValues, categoryOf } from './fields.ts';
 
 /** Runs compiled plans: selects and orders rows, projects them, computes aggregates. */
@@ -13,6 +13,12 @@ export interface RunEnv {
   org: SalesforceOrg;
   scanAll: boolean;
   version: string;
+}
+
+function byId(a: Rec, b: Rec): number {
+  const x = a.Id as string;
+  const y = b.Id as string;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function visible(rec: Rec, scanAll: boolean): boolean {
@@ -29,10 +35,36 @@ function firstIndex(rows: readonly Rec[], lo: number, hi: number, pred: (r: Rec)
   return lo;
 }
 
+/** The rows an index gives for a seek (each once, deleted ones included), unfiltered. */
+function seekRows(table: Table, seek: Seek): Rec[] {
+  const out: Rec[] = [];
+  const seen = new Set<string>();
+  const add = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    const r = table.get(id);
+    if (r) out.push(r);
+  };
+  for (const v of seek.values) {
+    if (typeof v !== 'string' || v === '') continue;
+    if (seek.kind === 'id') add(v);
+    else if (seek.kind === 'lookup') for (const id of table.childrenOf(seek.field.name, v)) add(id);
+    else for (const id of table.findByKey(seek.field, v)) add(id);
+  }
+  return out;
+}
+
 /** The rows a plan selects, ordered, with OFFSET and LIMIT applied. */
 export function selectRows(env: RunEnv, plan: Plan): Rec[] {
   const table = env.org.tables.get(plan.def.name)!;
   const wanted = plan.limit === null ? Infinity : plan.offset + plan.limit;
+  if (plan.seek) {
+    const out = seekRows(table, plan.seek).filter((r) => visible(r, env.scanAll) && plan.filter(r));
+    if (plan.order) out.sort(plan.order.cmp);
+    else out.sort(byId);
+    if (plan.offset === 0 && out.length <= wanted) return out;
+    return out.slice(plan.offset, wanted);
+  }
   if (plan.order?.direct) {
     // A cached ordered view: range conjuncts on the first ORDER BY field become a binary search,
     // and only the residual filter reads records one by one.
@@ -112,7 +144,8 @@ function projectNodes(
 export function aggregateRows(env: RunEnv, plan: Plan): Array<Record<string, unknown>> {
   const table = env.org.tables.get(plan.def.name)!;
   const groups = new Map<string, { keys: Value[]; rows: Rec[] }>();
-  for (const r of table.rows.values()) {
+  const source = plan.seek ? seekRows(table, plan.seek) : table.rows.values();
+  for (const r of source) {
     if (!visible(r, env.scanAll) || !plan.filter(r)) continue;
     const keys = plan.groupBy.map((g) => g.get(r));
     const k = JSON.stringify(

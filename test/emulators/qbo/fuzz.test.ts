@@ -43,6 +43,10 @@ const QUERIES = [
   "SELECT * FROM Invoice WHERE MetaData.LastUpdatedTime > '2024-01-01T00:00:00-08:00' ORDERBY MetaData.LastUpdatedTime DESC STARTPOSITION 3 MAXRESULTS 7",
   "select * from Item where Name like '%Pump%' and Active in (true, false)",
   'select * from Payment orderby TxnDate',
+  "SELECT * FROM Customer WHERE Id IN ('1', '2', '3', '999') ORDERBY DisplayName DESC STARTPOSITION 2 MAXRESULTS 2",
+  "select count(*) from Customer where Id = '2'",
+  'select * from Customer orderby CompanyName desc, Id maxresults 5',
+  "select * from Invoice where Id in ('1','2') orderby MetaData.LastUpdatedTime",
 ];
 const BODIES: Array<Record<string, unknown>> = [
   {
@@ -248,7 +252,38 @@ function wellFormed(status: number, type: string, text: string, path: string): s
   if (status !== 200) return `status ${status}`;
   if (typeof body.time !== 'string') return `no time: ${text.slice(0, 80)}`;
   const keys = Object.keys(body).filter((k) => k !== 'time');
-  return keys.length === 1 ? undefined : `unexpected keys ${keys.join(',')}`;
+  if (keys.length !== 1) return `unexpected keys ${keys.join(',')}`;
+  if (keys[0] === 'QueryResponse') return queryResponseProblem(body.QueryResponse);
+  if (keys[0] === 'BatchItemResponse') {
+    if (!Array.isArray(body.BatchItemResponse)) return 'BatchItemResponse not a list';
+    for (const item of body.BatchItemResponse) {
+      const rest = Object.keys(item ?? {}).filter((k) => k !== 'bId');
+      if ((item?.bId !== undefined && typeof item.bId !== 'string') || rest.length !== 1)
+        return `batch item shape: ${JSON.stringify(item).slice(0, 120)}`;
+      if (rest[0] === 'Fault' && !item.Fault?.Error?.[0]?.code) return `batch Fault: ${JSON.stringify(item)}`;
+      if (rest[0] === 'QueryResponse') {
+        const p = queryResponseProblem(item.QueryResponse);
+        if (p) return `batch ${p}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A QueryResponse: totalCount alone, {} (no rows), or one entity list with startPosition/maxResults. */
+function queryResponseProblem(q: any): string | undefined {
+  if (!q || typeof q !== 'object') return 'QueryResponse not an object';
+  const keys = Object.keys(q);
+  if (keys.length === 0) return undefined;
+  if (keys.length === 1 && typeof q.totalCount === 'number') return undefined;
+  const lists = keys.filter((k) => Array.isArray(q[k]));
+  if (lists.length !== 1) return `QueryResponse keys ${keys.join(',')}`;
+  const rows = q[lists[0]!] as any[];
+  if (q.maxResults !== rows.length || typeof q.startPosition !== 'number')
+    return `QueryResponse paging ${q.startPosition}/${q.maxResults}/${rows.length}`;
+  if (rows.some((r) => typeof r?.Id !== 'string' || typeof r?.SyncToken !== 'string' || !r?.MetaData))
+    return 'QueryResponse row without Id/SyncToken/MetaData';
+  return undefined;
 }
 
 describe('fuzzing the API', () => {

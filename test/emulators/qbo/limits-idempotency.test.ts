@@ -152,6 +152,25 @@ describe('requestid idempotency', () => {
     expect(longId.status).toBe(200);
     expect(longId.json.BatchItemResponse[0].Fault.Error[0]).toMatchObject({ code: '6000' });
     expect(customerCount(emu)).toBe(before + 3);
+
+    // Items without a bId (optional in the schema) each keep their own answer under a requestid.
+    const noIds = {
+      BatchItemRequest: [
+        { operation: 'create', Customer: { DisplayName: 'No bId A' } },
+        { Query: 'select * from Term' },
+        { operation: 'create', Customer: { DisplayName: 'No bId B' } },
+      ],
+    };
+    const once = await qbo.post('/batch?requestid=batch-2', noIds);
+    expect(once.json.BatchItemResponse.map((i: object) => Object.keys(i))).toEqual([
+      ['Customer'],
+      ['QueryResponse'],
+      ['Customer'],
+    ]);
+    expect(once.json.BatchItemResponse[2].Customer.DisplayName).toBe('No bId B');
+    const twice = await qbo.post('/batch?requestid=batch-2', noIds);
+    expect(twice.json.BatchItemResponse).toEqual(once.json.BatchItemResponse);
+    expect(customerCount(emu)).toBe(before + 5);
   });
 
   it('refuses more than 30 batch items', async () => {

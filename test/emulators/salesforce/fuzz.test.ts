@@ -76,6 +76,11 @@ const SOQL = [
   "SELECT Id FROM Opportunity WHERE CloseDate = LAST_N_DAYS:30 AND (StageName = 'Closed Won' OR Amount > 100)",
   'SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Opportunity)',
   'SELECT FIELDS(ALL) FROM Product2 LIMIT 3',
+  'SELECT Id, (SELECT Id, Email FROM Contacts WHERE IsDeleted = false ORDER BY CreatedDate ASC, Id ASC LIMIT 1) FROM Account WHERE SystemModstamp >= 2020-01-01T00:00:00Z ORDER BY SystemModstamp ASC, Id ASC',
+  "SELECT Id, AccountId FROM Contact WHERE AccountId IN ('001000000000000AAA', '001000000000000', null) ORDER BY LastName DESC NULLS FIRST",
+  "SELECT Id FROM Account WHERE Id IN ('001000000000000AAA', '001000000000001') AND Name != null ORDER BY Name, Id",
+  "SELECT Id FROM Account WHERE QBO_Id__c IN ('a', 'B') OR QBO_Id__c = 'c'",
+  'SELECT Id, IsDeleted FROM Contact WHERE IsDeleted = true ORDER BY SystemModstamp DESC',
 ];
 
 function mutate(rng: Rng, s: string): string {
@@ -141,6 +146,18 @@ function randomBody(rng: Rng): string | undefined {
         body: rec,
       })),
     });
+  if (kind === 6 && rng.chance(0.5)) {
+    // Upserts that repeat an external id value (any case), with or without allOrNone.
+    const key = rng.pick(['FZ-1', 'fz-1', 'FZ-2', '']);
+    return JSON.stringify({
+      allOrNone: rng.chance(0.5),
+      records: Array.from({ length: rng.int(1, 4) }, () => ({
+        attributes: { type: 'Account' },
+        QBO_Id__c: rng.chance(0.7) ? key : rng.pick(['FZ-1', 'FZ-3', null, 7]),
+        Name: rng.pick(['Fuzz Co', '', null]),
+      })),
+    });
+  }
   if (kind === 5)
     return JSON.stringify({
       batchRequests: [{ method: 'GET', url: rng.pick(['v62.0/limits', 'v62.0/sobjects/Nope', 'garbage']) }],
@@ -282,6 +299,34 @@ describe('fuzz', () => {
       }
       if (res.status === 300 && !(Array.isArray(json) && json.every((u) => typeof u === 'string')))
         problems.push(`300 shape: ${where}`);
+      if (res.status === 200 && method === 'GET' && /\/query(All)?(\?|\/)/.test(path)) {
+        const page = json as { totalSize?: unknown; done?: unknown; records?: unknown };
+        if (
+          typeof page.totalSize !== 'number' ||
+          typeof page.done !== 'boolean' ||
+          !Array.isArray(page.records)
+        )
+          problems.push(`query page shape: ${where}`);
+      }
+      if (res.status === 200 && method !== 'GET' && /\/composite\/sobjects(\/|\?|$)/.test(path)) {
+        const ok =
+          Array.isArray(json) &&
+          json.every(
+            (r) =>
+              r &&
+              typeof r.success === 'boolean' &&
+              Array.isArray(r.errors) &&
+              r.errors.every(
+                (e: Record<string, unknown>) =>
+                  typeof e.statusCode === 'string' &&
+                  typeof e.message === 'string' &&
+                  Array.isArray(e.fields),
+              ) &&
+              (r.success ? typeof r.id === 'string' && r.errors.length === 0 : r.errors.length > 0),
+          );
+        if (!ok) problems.push(`collection result shape: ${where}`);
+      }
+      if (text.includes('UNKNOWN_EXCEPTION')) problems.push(`internal error: ${where}`);
       const decodable = (() => {
         try {
           decodeURIComponent(path.split('?')[0]!);

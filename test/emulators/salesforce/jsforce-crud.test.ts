@@ -126,6 +126,64 @@ describe('records through jsforce', () => {
     expect(many[1]!.id).toBe(first.id);
   });
 
+  it('fails every record that repeats an external id value within one collection upsert', async () => {
+    const conn = connect(emu);
+    const before = await conn.query<{ Id: string }>("SELECT Id FROM Account WHERE QBO_Id__c LIKE 'DUP-%'");
+    expect(before.totalSize).toBe(0);
+
+    // allOrNone false: both duplicates fail (the match ignores case), the other record is written.
+    const partial = await conn.sobject('Account').upsert(
+      [
+        { QBO_Id__c: 'DUP-1', Name: 'Dup A' },
+        { QBO_Id__c: 'DUP-2', Name: 'Dup B' },
+        { QBO_Id__c: 'dup-1', Name: 'Dup C' },
+      ],
+      'QBO_Id__c',
+      { allOrNone: false },
+    );
+    expect(partial).toEqual([
+      {
+        success: false,
+        errors: [
+          { statusCode: 'DUPLICATE_VALUE', message: 'Duplicate external id specified: DUP-1', fields: [] },
+        ],
+      },
+      { id: expect.any(String), success: true, errors: [], created: true },
+      {
+        success: false,
+        errors: [
+          { statusCode: 'DUPLICATE_VALUE', message: 'Duplicate external id specified: dup-1', fields: [] },
+        ],
+      },
+    ]);
+    const written = await conn.query<{ QBO_Id__c: string }>(
+      "SELECT QBO_Id__c FROM Account WHERE QBO_Id__c LIKE 'DUP-%'",
+    );
+    expect(written.records.map((r) => r.QBO_Id__c)).toEqual(['DUP-2']);
+
+    // allOrNone true: the duplicates fail, every other record is rolled back.
+    const all = await conn.sobject('Account').upsert(
+      [
+        { QBO_Id__c: 'DUP-3', Name: 'Dup D' },
+        { QBO_Id__c: 'DUP-2', Name: 'Dup B renamed' },
+        { QBO_Id__c: 'DUP-3', Name: 'Dup E' },
+      ],
+      'QBO_Id__c',
+      { allOrNone: true },
+    );
+    expect(
+      all.map((r) => [r.success, (r.errors[0] as { statusCode?: string } | undefined)?.statusCode]),
+    ).toEqual([
+      [false, 'DUPLICATE_VALUE'],
+      [false, 'ALL_OR_NONE_OPERATION_ROLLED_BACK'],
+      [false, 'DUPLICATE_VALUE'],
+    ]);
+    const after = await conn.query<{ QBO_Id__c: string; Name: string }>(
+      "SELECT QBO_Id__c, Name FROM Account WHERE QBO_Id__c LIKE 'DUP-%'",
+    );
+    expect(after.records.map((r) => [r.QBO_Id__c, r.Name])).toEqual([['DUP-2', 'Dup B']]);
+  });
+
   it('answers 300 with the matching URLs when a non-unique external id matches twice', async () => {
     const multi = await startEmulator({
       records: 0,

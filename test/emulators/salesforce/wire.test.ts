@@ -306,7 +306,6 @@ describe('composite', () => {
           Name: 'Widget',
           QB_Item_Type__c: 'Inventory',
         },
-        { attributes: { type: 'Product2' }, QBO_Id__c: 'ITEM-1', Name: 'Widget again' },
         { attributes: { type: 'Product2' }, QBO_Id__c: 'ITEM-2', Name: 'Gadget', QB_Item_Type__c: 'Bogus' },
       ],
     });
@@ -317,10 +316,13 @@ describe('composite', () => {
     }>;
     expect(results.map((x) => [x.success, x.created])).toEqual([
       [true, true],
-      [true, false],
       [false, undefined],
     ]);
-    expect(results[2]!.errors[0]!.statusCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+    expect(results[1]!.errors[0]!.statusCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+    const again = await call(emu, 'PATCH', '/composite/sobjects/Product2/QBO_Id__c', {
+      records: [{ attributes: { type: 'Product2' }, QBO_Id__c: 'item-1', Name: 'Widget again' }],
+    });
+    expect((again.json as Array<{ created: boolean }>)[0]!.created).toBe(false);
   });
 
   it('runs /composite subrequests with references, and rolls back with allOrNone', async () => {
