@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { testQboConnection } from '../../connectors/qbo/index.ts';
-import { testSalesforceConnection } from '../../connectors/salesforce/index.ts';
+import { testConnections } from '../../operations/connections.ts';
+import { OperationError } from '../../operations/errors.ts';
 import {
   connectEmulator,
   connectQboOAuth,
@@ -162,28 +162,13 @@ export function addConnectionsCommand(program: Command): void {
     .option('--json', 'as JSON')
     .action(async (ids: string[], o: { json?: boolean }, cmd: Command) => {
       const results = await withRuntime(cmd, async (rt) => {
-        const all = await rt.connections.list();
-        const chosen = ids.length ? all.filter((c) => ids.includes(c.id)) : all;
-        for (const id of ids)
-          if (!all.some((c) => c.id === id))
-            throw new UsageError(`no connection "${id}" (see: ledgerbridge connections list)`);
-        const out: Array<Record<string, unknown>> = [];
-        for (const c of chosen) {
-          try {
-            if (c.system === 'salesforce') {
-              const r = await testSalesforceConnection(await rt.salesforce(c.id));
-              out.push({ id: c.id, ok: true, detail: `${r.user} @ ${r.instanceUrl} (org ${r.org})` });
-            } else if (c.system === 'qbo') {
-              const r = await testQboConnection(await rt.qbo(c.id));
-              out.push({ id: c.id, ok: true, detail: `${r.companyName} (realm ${r.realmId})` });
-            }
-          } catch (e) {
-            out.push({ id: c.id, ok: false, detail: e instanceof Error ? e.message : String(e) });
-          }
+        try {
+          return await testConnections(rt, ids);
+        } catch (e) {
+          throw e instanceof OperationError ? new UsageError(e.message) : e;
         }
-        return out;
       });
-      print(o.json, results, () => table(results));
+      print(o.json, results, () => table(results.map((r) => ({ ...r }))));
       if (results.some((r) => !r.ok)) process.exitCode = 1;
     });
 

@@ -1,26 +1,29 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { runSync } from '../../engine/sync.ts';
-import type { Runtime } from '../../runtime/runtime.ts';
-import { dismissErrors, getErrors, listErrors } from '../../store/error-queue.ts';
+import { OperationError } from '../../operations/errors.ts';
+import {
+  createUnmatched,
+  ignoreUnmatched,
+  linkPair,
+  retryErrors,
+  showRun,
+} from '../../operations/records.ts';
+import { dismissErrors, listErrors } from '../../store/error-queue.ts';
 import { countLinks, listLinks } from '../../store/links.ts';
-import { listOutcomes, outcomeCounts } from '../../store/outcomes.ts';
-import { getRun, listRuns } from '../../store/runs.ts';
-import type { ErrorRow } from '../../store/schema.ts';
-import { listUnmatched, setUnmatchedStatus } from '../../store/unmatched.ts';
+import { listRuns } from '../../store/runs.ts';
+import { listUnmatched } from '../../store/unmatched.ts';
 import { print, withRuntime } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { formatSyncReport, table } from '../format.ts';
 import { intOption } from '../options.ts';
 
-function oneFlow(rt: Runtime, flow: string | undefined): string {
-  const names = rt.engine.flowNames();
-  if (flow) {
-    if (!names.includes(flow)) throw new UsageError(`no flow named "${flow}" (flows: ${names.join(', ')})`);
-    return flow;
+/** A shared operation's "no such id" / "not allowed" is a usage error on the command line. */
+async function usage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    throw e instanceof OperationError ? new UsageError(e.message) : e;
   }
-  if (names.length === 1) return names[0]!;
-  throw new UsageError(`name the flow with --flow (flows: ${names.join(', ')})`);
 }
 
 /** `links`, `link`, `unmatched`, `errors`, `runs`: what the engine knows, and the hand-made decisions. */
@@ -62,11 +65,7 @@ export function addRecordCommands(program: Command): void {
     .option('--json', 'as JSON')
     .action(async (o: { sf: string; qb: string; flow?: string; json?: boolean }, cmd: Command) => {
       const report = await withRuntime(cmd, (rt) =>
-        runSync(rt.engine, {
-          flows: [oneFlow(rt, o.flow)],
-          trigger: 'cli:link',
-          records: { pairs: [{ sf: o.sf, qb: o.qb }] },
-        }),
+        usage(linkPair(rt, { flow: o.flow, sf: o.sf, qb: o.qb, trigger: 'cli:link' })),
       );
       print(o.json, report, () => formatSyncReport(report));
     });
@@ -109,26 +108,7 @@ export function addRecordCommands(program: Command): void {
     .argument('<ids...>', 'unmatched entry ids')
     .option('--json', 'as JSON')
     .action(async (ids: string[], o: { json?: boolean }, cmd: Command) => {
-      const report = await withRuntime(cmd, async (rt) => {
-        const rows = (await listUnmatched(rt.store.db, { status: 'all', limit: 100000 })).filter((r) =>
-          ids.includes(String(r.id)),
-        );
-        if (rows.length !== ids.length)
-          throw new UsageError(
-            `no unmatched entry ${ids.filter((id) => !rows.some((r) => String(r.id) === id)).join(', ')}`,
-          );
-        const flows = [...new Set(rows.map((r) => r.flow))];
-        if (flows.length > 1) throw new UsageError('create entries of one flow at a time');
-        return runSync(rt.engine, {
-          flows,
-          trigger: 'cli:unmatched-create',
-          records: {
-            sf: rows.filter((r) => r.side === 'sf').map((r) => r.record_id),
-            qb: rows.filter((r) => r.side === 'qb').map((r) => r.record_id),
-            create: true,
-          },
-        });
-      });
+      const report = await withRuntime(cmd, (rt) => usage(createUnmatched(rt, ids, 'cli:unmatched-create')));
       print(o.json, report, () => formatSyncReport(report));
     });
   unmatched
@@ -136,11 +116,7 @@ export function addRecordCommands(program: Command): void {
     .description('stop listing these entries')
     .argument('<ids...>')
     .action(async (ids: string[], _o: unknown, cmd: Command) => {
-      await withRuntime(cmd, async (rt) => {
-        for (const id of ids)
-          if (!(await setUnmatchedStatus(rt.store.db, Number(id), 'ignored')))
-            throw new UsageError(`no unmatched entry ${id}`);
-      });
+      await withRuntime(cmd, (rt) => usage(ignoreUnmatched(rt, ids)));
       console.log(`Ignored ${ids.length} entr${ids.length === 1 ? 'y' : 'ies'}.`);
     });
 
@@ -196,31 +172,9 @@ export function addRecordCommands(program: Command): void {
         cmd: Command,
       ) => {
         if (!o.all && ids.length === 0) throw new UsageError('name error ids, or --all');
-        const reports = await withRuntime(cmd, async (rt) => {
-          const rows: ErrorRow[] = o.all
-            ? await listErrors(rt.store.db, { status: 'open', limit: 100000 })
-            : await getErrors(rt.store.db, ids.map(Number));
-          if (!o.all && rows.length !== ids.length)
-            throw new UsageError(
-              `no error ${ids.filter((id) => !rows.some((r) => String(r.id) === id)).join(', ')}`,
-            );
-          const out = [];
-          for (const flow of [...new Set(rows.map((r) => r.flow))]) {
-            const mine = rows.filter((r) => r.flow === flow);
-            out.push(
-              await runSync(rt.engine, {
-                flows: [flow],
-                trigger: 'cli:errors-retry',
-                records: {
-                  sf: mine.map((r) => r.sf_id).filter((x): x is string => !!x),
-                  qb: mine.map((r) => r.qb_id).filter((x): x is string => !!x),
-                  keep: o.keep,
-                },
-              }),
-            );
-          }
-          return out;
-        });
+        const reports = await withRuntime(cmd, (rt) =>
+          usage(retryErrors(rt, { ids, all: o.all, keep: o.keep, trigger: 'cli:errors-retry' })),
+        );
         print(o.json, reports, () =>
           reports.length ? reports.map(formatSyncReport).join('\n\n') : 'No open errors.',
         );
@@ -269,15 +223,7 @@ export function addRecordCommands(program: Command): void {
     .option('--action <a>', 'only outcomes with this action (created, updated, held, failed …)')
     .option('--json', 'as JSON')
     .action(async (id: string, o: { action?: string; json?: boolean }, cmd: Command) => {
-      const data = await withRuntime(cmd, async (rt) => {
-        const run = await getRun(rt.store.db, Number(id));
-        if (!run) throw new UsageError(`no run ${id}`);
-        return {
-          run,
-          counts: await outcomeCounts(rt.store.db, run.id),
-          outcomes: await listOutcomes(rt.store.db, { runId: run.id, action: o.action, limit: 5000 }),
-        };
-      });
+      const data = await withRuntime(cmd, (rt) => usage(showRun(rt, id, { action: o.action })));
       print(o.json, data, () =>
         [
           `Run ${data.run.id}: ${data.run.mode}, ${data.run.status}${data.run.message ? ` — ${data.run.message}` : ''}`,
