@@ -46,6 +46,8 @@ export interface Runtime {
   salesforce(connectionId: string): Promise<SalesforceConnector>;
   /** The QuickBooks Online connector of a connection (cached). */
   qbo(connectionId: string): Promise<QboConnector>;
+  /** Drops a connection's cached connectors and compiled flows (after it was reconnected or removed). */
+  forget(connectionId: string): void;
   close(): Promise<void>;
 }
 
@@ -142,6 +144,14 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
     logger,
     salesforce,
     qbo,
+    forget(connectionId) {
+      sfConnectors.delete(connectionId);
+      qbConnectors.delete(connectionId);
+      // A flow compiled against the old connection may hold its describe: compile again.
+      for (const f of config.flows)
+        if (f.salesforce.connection === connectionId || f.quickbooks.connection === connectionId)
+          models.delete(f.name);
+    },
     async close() {
       await store.close();
     },

@@ -61,12 +61,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   try {
     qbo = await startQboEmulator({ seed, records, ...opts.qboOptions });
     const location = opts.location ?? { memory: true };
-    // An in-memory store has no data folder to keep a key file in: seal with a throwaway key.
+    // Without a data folder there is nowhere to keep a key file: seal with a throwaway key
+    // (rather than creating ./.ledgerbridge/secret.key in whatever directory this runs in).
     const env =
       opts.env ??
-      (location.memory
-        ? { ...process.env, LEDGERBRIDGE_SECRET_KEY: randomBytes(32).toString('base64') }
-        : process.env);
+      (location.dataDir
+        ? process.env
+        : { ...process.env, LEDGERBRIDGE_SECRET_KEY: randomBytes(32).toString('base64') });
     runtime = await openRuntime({
       location,
       config: opts.config,

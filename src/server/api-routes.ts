@@ -284,6 +284,7 @@ export function registerApiRoutes(api: FastifyInstance, rt: Runtime): void {
         throw e;
       }
     }
+    rt.forget(id);
     const saved = (await rt.connections.list()).find((c) => c.id === id);
     return reply.code(201).send({ ...saved, message: `Connected "${id}": ${label}` });
   });
@@ -291,6 +292,7 @@ export function registerApiRoutes(api: FastifyInstance, rt: Runtime): void {
   api.delete<{ Params: { id: string } }>('/api/connections/:id', async (req) => {
     if (!(await rt.connections.remove(req.params.id)))
       throw new HttpError(404, 'not-found', `no connection "${req.params.id}"`);
+    rt.forget(req.params.id);
     return { id: req.params.id, removed: true };
   });
 

@@ -276,6 +276,7 @@ export function registerOAuthRoutes(app: FastifyInstance, o: OAuthRouteOptions):
         },
         secrets: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, clientSecret: secret },
       });
+      rt.forget(p.connection);
       req.log.info({ connection: p.connection }, 'Salesforce connected');
       return answer(req, reply, 200, {
         ok: true,
@@ -360,6 +361,7 @@ export function registerOAuthRoutes(app: FastifyInstance, o: OAuthRouteOptions):
         settings: { ...(current?.settings ?? {}), ...p.settings, realmId: q.realmId, clientId: p.clientId },
         secrets: { ...tokens, clientSecret: secret, ...(verifier ? { webhookVerifierToken: verifier } : {}) },
       });
+      rt.forget(p.connection);
       req.log.info({ connection: p.connection, realmId: q.realmId }, 'QuickBooks connected');
       return answer(req, reply, 200, {
         ok: true,
