@@ -5,6 +5,9 @@ import { StoreError } from '../store/database.ts';
 import { UnknownConnectionError } from '../store/connections.ts';
 import { SecretKeyError } from '../secrets/sealer.ts';
 import { AuthError, ApiLimitError, ConnectorError } from '../connectors/errors.ts';
+import { SelectionError } from '../engine/run-flow.ts';
+import { UnknownFlowError } from '../engine/sync.ts';
+import { LeaseHeldError } from '../store/leases.ts';
 
 /** A mistake in how the command was called (bad flag value, missing argument): exit code 2. */
 export class UsageError extends Error {
@@ -13,7 +16,13 @@ export class UsageError extends Error {
 
 /** Exit codes: 0 success, 1 the work failed, 2 the command or its configuration is wrong. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError || error instanceof ConfigError || error instanceof DemoOptionError)
+  if (
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    error instanceof DemoOptionError ||
+    error instanceof UnknownFlowError ||
+    error instanceof SelectionError
+  )
     return 2;
   return 1;
 }
@@ -24,6 +33,9 @@ export function describeError(error: unknown): string {
     error instanceof UsageError ||
     error instanceof ConfigError ||
     error instanceof DemoOptionError ||
+    error instanceof UnknownFlowError ||
+    error instanceof SelectionError ||
+    error instanceof LeaseHeldError ||
     error instanceof DataFolderLockedError ||
     error instanceof StoreError ||
     error instanceof UnknownConnectionError ||
