@@ -2,8 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { addQboEmulateCommand } from '../../emulators/qbo/cli.ts';
 import { addSalesforceEmulateCommand } from '../../emulators/salesforce/cli.ts';
 import { addAdminCommands } from './commands/admin.ts';
+import { addBenchCommand } from './commands/bench.ts';
 import { addConnectionsCommand } from './commands/connections.ts';
+import { addDemoCommand } from './commands/demo.ts';
 import { addRecordCommands } from './commands/records.ts';
+import { addServeCommand } from './commands/serve.ts';
 import { addSyncCommand } from './commands/sync.ts';
 import { describeError, exitCodeFor } from './errors.ts';
 
@@ -20,13 +23,16 @@ export function buildProgram(): Command {
     )
     .option('--data <dir>', 'PGlite data folder (default: LEDGERBRIDGE_DATA or ./.ledgerbridge)')
     .option('--database-url <url>', 'PostgreSQL instead of PGlite (default: DATABASE_URL)')
-    .showHelpAfterError()
+    // A usage mistake gets one clear line (with Commander's "did you mean"), not the whole help.
     .exitOverride();
 
+  addDemoCommand(program);
   addSyncCommand(program);
   addConnectionsCommand(program);
   addRecordCommands(program);
   addAdminCommands(program);
+  addServeCommand(program);
+  addBenchCommand(program);
   const emulate = program
     .command('emulate')
     .description('run a local, faithful emulator of Salesforce or QuickBooks Online');

@@ -195,6 +195,19 @@ export function planUnit(
   // Unresolved lookups are judged on the records as read: a projected record lacks the value an
   // unresolved lookup left out, and would read as "no parent".
   const firstProblems = { qb: toQb?.problems ?? [], sf: toSf?.problems ?? [] };
+  // A lookup pointing at a record not linked yet is unknown to the other side, not empty there: the
+  // other side's empty value must not clear it (that would detach a sub-customer from its parent,
+  // and plan the same write again on every run).
+  const unknownQb = new Set<string>();
+  const unknownSf = new Set<string>();
+  for (const p of model.pairs) {
+    if (!p.sf || !p.qb) continue;
+    const sfKey = sfKeyOf(model, p.sf);
+    if (firstProblems.sf.some((x) => x.code === 'unresolved-lookup' && x.field === sfKey))
+      unknownQb.add(p.qb);
+    if (firstProblems.qb.some((x) => x.code === 'unresolved-lookup' && x.field === p.qb))
+      unknownSf.add(sfKey);
+  }
   const deltaQb = new Map<string, MappedValue>();
   const deltaSf = new Map<string, MappedValue>();
   if (toQb) {
@@ -206,6 +219,7 @@ export function planUnit(
       }
       if (h === qbBase[f]) continue;
       if (qbNow && h === qbNow[f]) continue; // QuickBooks already holds it
+      if (unknownQb.has(f) && empty(v)) continue;
       deltaQb.set(f, v);
     }
   }
@@ -218,6 +232,7 @@ export function planUnit(
       }
       if (h === sfBase[g]) continue;
       if (sfNow && h === sfNow[g]) continue;
+      if (unknownSf.has(g) && empty(v)) continue;
       deltaSf.set(g, v);
     }
   }
@@ -273,15 +288,20 @@ export function planUnit(
   // nothing moves, so one run leaves both sides settled instead of the next run finishing the job.
   let sfAfter: SfRecord = projectSf(model, s ?? { Id: '' }, deltaSf);
   let qbAfter: QbRecord = projectQb(q ?? { Id: '' }, deltaQb);
+  const directQb = new Set(deltaQb.keys());
+  const directSf = new Set(deltaSf.keys());
+  const derivedQb = new Set<string>();
+  const derivedSf = new Set<string>();
   for (let round = 0; round < 3; round++) {
     let moved = false;
     if (canQb || (createSf && flows(model, 'sf->qb') && q)) {
       toQb = mapQb(sfAfter);
       const nowQb = model.qbState(qbAfter);
       for (const [f, v] of Object.entries(toQb.values)) {
-        if (toQb.hashes[f] === nowQb[f] || (createQb && empty(v))) continue;
+        if (toQb.hashes[f] === nowQb[f] || ((createQb || unknownQb.has(f)) && empty(v))) continue;
         if (conflicted.some((c) => c.qb === f)) continue;
         deltaQb.set(f, v);
+        if (!directQb.has(f)) derivedQb.add(f);
         qbAfter = projectQb(qbAfter, new Map([[f, v]]));
         moved = true;
       }
@@ -290,9 +310,10 @@ export function planUnit(
       toSf = mapSf(qbAfter);
       const nowSf = model.sfState(sfAfter);
       for (const [g, v] of Object.entries(toSf.values)) {
-        if (toSf.hashes[g] === nowSf[g]) continue;
+        if (toSf.hashes[g] === nowSf[g] || (unknownSf.has(g) && empty(v))) continue;
         if (conflicted.some((c) => c.sf === g)) continue;
         deltaSf.set(g, v);
+        if (!directSf.has(g)) derivedSf.add(g);
         sfAfter = projectSf(model, sfAfter, new Map([[g, v]]));
         moved = true;
       }
@@ -319,6 +340,18 @@ export function planUnit(
   // the lookup, which stays queued (retried automatically) until the parent is linked.
   if (unresolvedQb.length > 0 && !createQb) d.held.push(heldFor('sf->qb', unresolvedQb));
   if (unresolvedSf.length > 0 && !createSf) d.held.push(heldFor('qb->sf', unresolvedSf));
+
+  // Values derived from one side's planned write follow it only when that write goes ahead: a held
+  // write (a name too long for Salesforce, a create missing a required field) must not reach the
+  // other side through a mapping that reads it back (Account.Name → CompanyName), or the same
+  // derived write repeats on every run while the record stays held.
+  const blocking = (r: MapResult | null, keys: Iterable<string>, create: boolean) =>
+    (create ? (r?.problems ?? []) : relevantProblems(r, keys).filter((p) => p.code !== 'unresolved-lookup'))
+      .length > 0;
+  const sfHeld = blocking(toSf, deltaSf.keys(), createSf);
+  const qbHeld = blocking(toQb, deltaQb.keys(), createQb);
+  if (sfHeld) for (const f of derivedQb) deltaQb.delete(f);
+  if (qbHeld) for (const g of derivedSf) deltaSf.delete(g);
 
   const qbProblems = createQb
     ? (toQb?.problems ?? [])

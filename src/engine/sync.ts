@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Store } from '../store/database.ts';
-import { acquireLease, releaseLease, renewLease } from '../store/leases.ts';
+import { acquireLease, LeaseHeldError, releaseLease, renewLease } from '../store/leases.ts';
 import { closeAbandonedRuns, finishRun, heartbeat, startRun } from '../store/runs.ts';
 import type { RunMode, RunStatus } from '../store/schema.ts';
 import type { FlowModel } from './model.ts';
@@ -72,6 +72,49 @@ function delta(
   return { total, byEndpoint };
 }
 
+/** The run that holds a lease, when it is a process on this machine that no longer exists. */
+function deadLocalOwner(owner: string): number | null {
+  const m = /^(.*):(\d+):run-(\d+)$/.exec(owner);
+  if (!m || m[1] !== hostname()) return null;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return null;
+  try {
+    process.kill(pid, 0);
+    return null;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH' ? Number(m[3]) : null;
+  }
+}
+
+/**
+ * Takes a flow's lease. A lease left by a process of this machine that was killed (or crashed) is
+ * void at once — a restart must not wait for it to expire — and that run is marked resumable.
+ */
+async function takeLease(store: Store, lease: string, owner: string): Promise<void> {
+  try {
+    await acquireLease(store.db, lease, owner, LEASE_SECONDS);
+  } catch (e) {
+    const deadRun = e instanceof LeaseHeldError ? deadLocalOwner(e.owner) : null;
+    if (deadRun === null) throw e;
+    await store.db
+      .deleteFrom('leases')
+      .where('name', '=', lease)
+      .where('owner', '=', (e as LeaseHeldError).owner)
+      .execute();
+    await store.db
+      .updateTable('runs')
+      .set({
+        status: 'resumable',
+        finished_at: new Date(),
+        message: 'the process running it stopped; the next run resumes its work',
+      })
+      .where('id', '=', deadRun)
+      .where('status', '=', 'running')
+      .execute();
+    await acquireLease(store.db, lease, owner, LEASE_SECONDS);
+  }
+}
+
 /**
  * Runs flows once: one run record, a lease per flow so two workers never sync the same flow at
  * once, a heartbeat between chunks (a run whose process died is later marked resumable), and the
@@ -105,7 +148,7 @@ export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<Syn
       if (!sfBefore.has(sf)) sfBefore.set(sf, sf.stats.snapshot());
       if (!qbBefore.has(qb)) qbBefore.set(qb, qb.stats.snapshot());
       const lease = `flow:${name}`;
-      await acquireLease(db, lease, owner, LEASE_SECONDS);
+      await takeLease(ctx.store, lease, owner);
       try {
         const report = await runFlow(ctx.store, model, sf, qb, {
           runId: run.id,
