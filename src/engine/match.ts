@@ -63,10 +63,9 @@ export async function matchUnlinked(
         from directory s
         join directory q on q.flow = s.flow and q.side = 'qb' and q.id = s.ext_key and q.active
         where s.flow = ${flow} and s.side = 'sf' and s.active and s.ext_key is not null
-          and (s.id = any(${sfIds}::text[]) or q.id = any(${qbIds}::text[]))
-          and not exists (select 1 from links l where l.flow = s.flow and (l.sf_id = s.id or l.qb_id = q.id))`.execute(
-        db,
-      );
+          and (s.id in (select unnest(${sfIds}::text[])) or q.id in (select unnest(${qbIds}::text[])))
+          and not exists (select 1 from links l where l.flow = s.flow and l.sf_id = s.id)
+          and not exists (select 1 from links l where l.flow = s.flow and l.qb_id = q.id)`.execute(db);
       for (const r of rows.rows) {
         if (takenSf.has(r.sf_id) || takenQb.has(r.qb_id)) continue;
         takenSf.add(r.sf_id);
@@ -84,9 +83,9 @@ export async function matchUnlinked(
       qb_labels: string[];
     }>`
       with wanted as (
-        select ${col} as k from directory where flow = ${flow} and side = 'sf' and active and ${col} is not null and id = any(${sfIds}::text[])
+        select ${col} as k from directory where flow = ${flow} and side = 'sf' and active and ${col} is not null and id in (select unnest(${sfIds}::text[]))
         union
-        select ${col} as k from directory where flow = ${flow} and side = 'qb' and active and ${col} is not null and id = any(${qbIds}::text[])
+        select ${col} as k from directory where flow = ${flow} and side = 'qb' and active and ${col} is not null and id in (select unnest(${qbIds}::text[]))
       ),
       s as (
         select ${col} as k, array_agg(id order by id) as ids, array_agg(label order by id) as labels
@@ -148,7 +147,7 @@ export async function matchUnlinked(
       from directory x
       join directory y on y.flow = x.flow and y.side = ${other} and y.active and y.fuzzy_key = x.fuzzy_key
       where x.flow = ${flow} and x.side = ${side} and x.active and x.fuzzy_key is not null and x.fuzzy_key <> ''
-        and x.id = any(${ids}::text[])
+        and x.id in (select unnest(${ids}::text[]))
         and not exists (select 1 from links l where l.flow = x.flow and ${sql.ref(other === 'sf' ? 'l.sf_id' : 'l.qb_id')} = y.id)
       order by x.id, y.id`.execute(db);
     const taken = other === 'sf' ? takenSf : takenQb;
@@ -171,7 +170,10 @@ async function linkedIds(
   if (sfIds.length + qbIds.length === 0) return out;
   const rows = await sql<{ sf_id: string; qb_id: string }>`
     select sf_id, qb_id from links
-    where flow = ${flow} and (sf_id = any(${sfIds}::text[]) or qb_id = any(${qbIds}::text[]))`.execute(db);
+    where flow = ${flow} and sf_id in (select unnest(${sfIds}::text[]))
+    union
+    select sf_id, qb_id from links
+    where flow = ${flow} and qb_id in (select unnest(${qbIds}::text[]))`.execute(db);
   for (const r of rows.rows) {
     out.sf.add(r.sf_id);
     out.qb.add(r.qb_id);

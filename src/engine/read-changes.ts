@@ -11,6 +11,56 @@ export interface ChangeSet {
   /** The newest modification time seen per stream ("sf:Account", "sf:Contact", "qb:Customer"). */
   highWater: Map<string, string>;
   initial: boolean;
+  /** Local clock (ms) when reading began and ended: cursors use the elapsed time to settle. */
+  readStartedAt?: number;
+  readEndedAt?: number;
+}
+
+/**
+ * The overlap a stream's read needs. A cursor is "settled" once a read that covered its overlap
+ * window began at least the overlap after the read that found its high-water mark: every record
+ * stamped at or before the mark had committed by then and was seen, so later reads need no
+ * overlap below the mark. Without this, every run re-read the last minute of the latest burst of
+ * changes — after a 100,000-record initial sync, tens of thousands of records on each run.
+ */
+export function overlapFor(position: CursorPosition | undefined, overlapSeconds: number): number {
+  return position?.settled === true ? 0 : overlapSeconds;
+}
+
+/**
+ * Where a stream's read starts. Settled, it starts strictly after the mark: both services stamp
+ * whole seconds, so "one second later, inclusive" is "after" — else the records of the mark's own
+ * second (a whole composite call's worth) were read again on every run.
+ */
+export function readFrom(
+  position: CursorPosition | undefined,
+  overlapSeconds: number,
+): { since: string | null; overlapSeconds: number } {
+  if (!position) return { since: null, overlapSeconds };
+  if (position.settled !== true) return { since: position.since, overlapSeconds };
+  const ms = epochOf(position.since);
+  if (ms > 0 && ms % 1000 === 0) return { since: new Date(ms + 1000).toISOString(), overlapSeconds: 0 };
+  return { since: position.since, overlapSeconds: 0 };
+}
+
+/**
+ * The cursor a stream moves to after a run: a newer high-water mark resets the settling clock; the
+ * same mark settles once the read began at least `overlapSeconds` after the read that found it.
+ * Null: leave the cursor as it is.
+ */
+export function nextCursor(
+  previous: CursorPosition | undefined,
+  highWater: string | undefined,
+  read: { startedAt: number; endedAt: number },
+  overlapSeconds: number,
+): CursorPosition | null {
+  const at = (t: string) => Date.parse(t.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  if (!previous) return highWater ? { since: highWater, readAt: read.endedAt } : null;
+  if (highWater && at(highWater) > at(previous.since)) return { since: highWater, readAt: read.endedAt };
+  if (previous.settled === true) return null;
+  if (typeof previous.readAt !== 'number') return { ...previous, readAt: read.endedAt };
+  if (read.startedAt - previous.readAt >= overlapSeconds * 1000) return { ...previous, settled: true };
+  return null;
 }
 
 /** Stream names of a flow's cursors. */
@@ -45,6 +95,7 @@ export async function readChanges(
     initial: !sfSince && !qbSince,
   };
   const progress = opts.onProgress ?? (() => {});
+  set.readStartedAt = Date.now();
 
   const readSf = async () => {
     let hw: string | undefined;
@@ -52,9 +103,8 @@ export async function readChanges(
       object: model.sf.object,
       fields: model.sf.fields,
       related: model.sf.related,
-      since: sfSince,
+      ...readFrom(cursors.get(names.sfMain), opts.overlapSeconds),
       includeDeleted: sfSince !== null,
-      overlapSeconds: opts.overlapSeconds,
     })) {
       for (const r of page) {
         set.sf.set(r.Id, r);
@@ -67,8 +117,8 @@ export async function readChanges(
     // Related records changed on their own: bring their parents along.
     for (const rel of model.sf.related) {
       const stream = `sf:${rel.object}`;
-      const since = cursors.get(stream)?.since ?? sfSince;
-      const from = soqlDateTime(epochOf(since) - opts.overlapSeconds * 1000);
+      const start = readFrom(cursors.get(stream) ?? cursors.get(names.sfMain), opts.overlapSeconds);
+      const from = soqlDateTime(epochOf(start.since) - start.overlapSeconds * 1000);
       const parents = new Set<string>();
       let relHw: string | undefined;
       const soql = `SELECT ${rel.parentField}, SystemModstamp FROM ${rel.object} WHERE SystemModstamp >= ${from} ORDER BY SystemModstamp`;
@@ -97,8 +147,7 @@ export async function readChanges(
     let hw: string | undefined;
     for await (const page of qb.readChanges({
       entity: model.qb.entity,
-      since: qbSince,
-      overlapSeconds: opts.overlapSeconds,
+      ...readFrom(cursors.get(names.qb), opts.overlapSeconds),
     })) {
       for (const r of page) {
         set.qb.set(r.Id, r);
@@ -110,5 +159,6 @@ export async function readChanges(
   };
 
   await Promise.all([readSf(), readQb()]);
+  set.readEndedAt = Date.now();
   return set;
 }

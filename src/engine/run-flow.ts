@@ -1,9 +1,10 @@
 import type { Store } from '../store/database.ts';
 import { getCursors, setCursor } from '../store/cursors.ts';
-import { upsertDirectory } from '../store/directory.ts';
+import { upsertDirectory, type DirectoryEntry } from '../store/directory.ts';
 import { dueErrors } from '../store/error-queue.ts';
 import { linksByIds } from '../store/links.ts';
-import type { LinkRow } from '../store/schema.ts';
+import { analyzeTables, ANALYZE_THRESHOLD } from '../store/statistics.ts';
+import type { ErrorRow, LinkRow } from '../store/schema.ts';
 import { commitChunk, directoryEntry, emptyCommit, finishWorks, type Tally } from './apply.ts';
 import { matchUnlinked, type Candidate } from './match.ts';
 import { flows, type FlowModel, type QbRecord, type SfRecord } from './model.ts';
@@ -11,7 +12,7 @@ import { getPath } from './paths.ts';
 import { followQuickbooksResult, planUnit, type Decision, type FieldChange, type Unit } from './plan.ts';
 import type { QbPort, SfPort } from './ports.ts';
 import type { ProgressListener } from './progress.ts';
-import { readChanges, type ChangeSet } from './read-changes.ts';
+import { nextCursor, readChanges, type ChangeSet } from './read-changes.ts';
 import { recoverPendingWrites } from './recover.ts';
 import { labelOf, workFor, type Work } from './work.ts';
 import { RunStopped, writeQuickbooks } from './write-qbo.ts';
@@ -117,18 +118,20 @@ export async function runFlow(
     report.read = { sf: changes.sf.size, qb: changes.qb.size };
 
     // The directory is the engine's memory of both sides' keys: refreshed from every read.
-    await upsertDirectory(
-      db,
-      flow,
-      'sf',
-      [...changes.sf.values()].map((r) => directoryEntry(model, 'sf', r)),
-    );
-    await upsertDirectory(
-      db,
-      flow,
-      'qb',
-      [...changes.qb.values()].map((r) => directoryEntry(model, 'qb', r)),
-    );
+    // In slices, so 2 × 100,000 entries never sit in memory at once.
+    for (const side of ['sf', 'qb'] as const) {
+      let slice: DirectoryEntry[] = [];
+      for (const r of changes[side].values()) {
+        slice.push(directoryEntry(model, side, r));
+        if (slice.length < 2000) continue;
+        await upsertDirectory(db, flow, side, slice);
+        slice = [];
+      }
+      await upsertDirectory(db, flow, side, slice);
+    }
+    // A directory that just grew a lot must be known to the planner before matching joins it.
+    if (changes.sf.size + changes.qb.size >= ANALYZE_THRESHOLD)
+      await analyzeTables(db, ['directory', 'links']);
 
     progress({ type: 'phase', flow, phase: 'match' });
     const units = await buildUnits(store, model, sf, qb, changes, opts.records);
@@ -195,7 +198,17 @@ export async function runFlow(
         }
 
         if (opts.dryRun) {
-          for (const d of ready) plan.push(...describe(model, d));
+          for (const d of ready) {
+            plan.push(...describe(model, d));
+            // What this run would link or create, later records (sub-customers) may point at.
+            const { s, q } = d.unit;
+            const sfId = s?.Id ?? (q && d.sf?.op === 'create' ? `(new, from QuickBooks ${q.Id})` : null);
+            const qbId = q?.Id ?? (s && d.qb?.op === 'create' ? `(new, from Salesforce ${s.Id})` : null);
+            if ((d.newLink || d.sf?.op === 'create' || d.qb?.op === 'create') && sfId && qbId) {
+              runLinks.sfToQb.set(sfId, qbId);
+              runLinks.qbToSf.set(qbId, sfId);
+            }
+          }
           done += ready.length;
           progress({ type: 'write', flow, done, total });
           continue;
@@ -235,16 +248,15 @@ export async function runFlow(
     }
 
     if (!opts.dryRun && !opts.records) {
-      for (const [stream, since] of changes.highWater) {
+      const now = await getCursors(db, flow);
+      const read = {
+        startedAt: changes.readStartedAt ?? Date.now(),
+        endedAt: changes.readEndedAt ?? Date.now(),
+      };
+      for (const stream of new Set([...changes.highWater.keys(), ...now.keys()])) {
         const [side, name] = stream.split(':') as ['sf' | 'qb', string];
-        const previous = (await getCursors(db, flow)).get(stream)?.since;
-        if (
-          !previous ||
-          Date.parse(since.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) >=
-            Date.parse(previous.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'))
-        ) {
-          await setCursor(db, flow, side, name, { since });
-        }
+        const next = nextCursor(now.get(stream), changes.highWater.get(stream), read, overlapSeconds);
+        if (next) await setCursor(db, flow, side, name, next);
       }
     }
     const failed = [...tally.entries()].filter(([k]) => k.endsWith(' failed')).reduce((n, [, v]) => n + v, 0);
@@ -297,8 +309,10 @@ async function addDueErrors(
   qb: QbPort,
   changes: ChangeSet,
 ): Promise<void> {
-  const due = await dueErrors(store.db, model.name);
-  if (due.length === 0) return;
+  const all = await dueErrors(store.db, model.name);
+  if (all.length === 0) return;
+  const waiting = await waitingOnParents(store, model, all);
+  const due = all.filter((e) => !waiting.has(e.id));
   const sfIds = [...new Set(due.map((e) => e.sf_id).filter((x): x is string => !!x && !changes.sf.has(x)))];
   const qbIds = [...new Set(due.map((e) => e.qb_id).filter((x): x is string => !!x && !changes.qb.has(x)))];
   if (sfIds.length > 0) {
@@ -311,6 +325,40 @@ async function addDueErrors(
       changes.sf.set(r.Id, r);
   }
   if (qbIds.length > 0) for (const r of await qb.readMany(model.qb.entity, qbIds)) changes.qb.set(r.Id, r);
+}
+
+/**
+ * Records held because their parent is not linked, whose parents are all still unlinked: reading them
+ * again would only hold them again (a change to the record itself comes through the change read), so
+ * they are not read until a parent is linked. At 100,000 pairs this saved ~35 calls on every run.
+ */
+async function waitingOnParents(store: Store, model: FlowModel, due: ErrorRow[]): Promise<Set<number>> {
+  const refId = (v: unknown): string | null =>
+    typeof v === 'string' && v !== ''
+      ? v
+      : v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string'
+        ? (v as { value: string }).value
+        : null;
+  const refs = new Map<number, { side: 'sf' | 'qb'; ids: string[] }>();
+  const wanted = { sf: new Set<string>(), qb: new Set<string>() };
+  for (const e of due) {
+    if (e.kind !== 'prerequisite' || !e.source_payload || typeof e.source_payload !== 'object') continue;
+    if (e.direction !== 'qb->sf' && e.direction !== 'sf->qb') continue;
+    const side = e.direction === 'qb->sf' ? 'qb' : 'sf';
+    const paths = side === 'qb' ? model.lookups.toSf : model.lookups.toQb;
+    const ids = paths.map((p) => refId(getPath(e.source_payload, p))).filter((x): x is string => !!x);
+    if (ids.length === 0) continue;
+    refs.set(e.id, { side, ids });
+    for (const id of ids) wanted[side].add(id);
+  }
+  const waiting = new Set<number>();
+  if (refs.size === 0) return waiting;
+  const linked = {
+    sf: wanted.sf.size ? await linksByIds(store.db, model.name, 'sf', [...wanted.sf]) : new Map(),
+    qb: wanted.qb.size ? await linksByIds(store.db, model.name, 'qb', [...wanted.qb]) : new Map(),
+  };
+  for (const [id, r] of refs) if (r.ids.every((x) => !linked[r.side].has(x))) waiting.add(id);
+  return waiting;
 }
 
 interface UnmatchedRecord {
@@ -333,7 +381,16 @@ async function buildUnits(
   const db = store.db;
   const keep = selection?.keep;
   const sfLinks = await linksByIds(db, model.name, 'sf', [...changes.sf.keys()]);
-  const qbLinks = await linksByIds(db, model.name, 'qb', [...changes.qb.keys()]);
+  // A link found from the Salesforce side is not fetched (and held) a second time.
+  const viaSf = new Map<string, LinkRow>();
+  for (const l of sfLinks.values()) if (changes.qb.has(l.qb_id)) viaSf.set(l.qb_id, l);
+  const qbLinks = await linksByIds(
+    db,
+    model.name,
+    'qb',
+    [...changes.qb.keys()].filter((id) => !viaSf.has(id)),
+  );
+  for (const [id, l] of viaSf) qbLinks.set(id, l);
   const byLink = new Map<number, Unit>();
   const lonelySf: SfRecord[] = [];
   const lonelyQb: QbRecord[] = [];

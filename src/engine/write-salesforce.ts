@@ -136,12 +136,13 @@ export async function writeSalesforce(
     const onRel = (w: Work, r: SfSaveResult | null, failure: WriteFailure | null) => {
       w.related[rel.name] = failure ? { failure } : { id: r?.id ?? undefined };
     };
+    const relIds = new Map(relUpdates.map((x) => [x.w, x.record.Id as string]));
     const a = await send(
       (rs) => sf.update(rel.object, rs as Array<{ Id: string }>),
       relUpdates,
       (w, r, f) => {
         onRel(w, r, f);
-        if (!f) w.related[rel.name] = { id: relUpdates.find((x) => x.w === w)?.record.Id as string };
+        if (!f) w.related[rel.name] = { id: relIds.get(w) };
       },
     );
     if (a) return a;

@@ -1,7 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DataFolderLock } from './data-lock.ts';
 import { migrationProvider } from './migrations/index.ts';
 import type { Schema } from './schema.ts';
@@ -79,6 +81,7 @@ export async function openStore(location: StoreLocation = locationFromEnv()): Pr
   const lock = DataFolderLock.acquire(dataDir);
   let lite: PGlite;
   try {
+    initializeInChild(`${dataDir}/pgdata`);
     lite = await PGlite.create(`${dataDir}/pgdata`, { parsers: { [INT8]: Number } });
   } catch (e) {
     lock.release();
@@ -97,6 +100,23 @@ export async function openStore(location: StoreLocation = locationFromEnv()): Pr
       lock.release();
     },
   };
+}
+
+/**
+ * Creates a new PGlite data folder in a short-lived child process. PGlite's initdb runs a second
+ * WebAssembly instance and copies the server's 128 MB heap; none of it is ever returned, so
+ * initializing in-process left the first run ~100 MB of RSS heavier (about 510 MB against 420 MB for
+ * the same empty store reopened). Best effort: if the child cannot do it, PGlite.create does it here.
+ */
+function initializeInChild(pgdata: string): void {
+  if (existsSync(join(pgdata, 'PG_VERSION'))) return;
+  try {
+    const url = import.meta.resolve('@electric-sql/pglite');
+    const script = `const { PGlite } = await import(${JSON.stringify(url)}); const p = await PGlite.create(${JSON.stringify(pgdata)}); await p.close();`;
+    spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore', timeout: 120_000 });
+  } catch {
+    // PGlite.create initializes the folder itself.
+  }
 }
 
 function pgTypeParser(oid: number, format?: string): (value: string) => unknown {

@@ -40,16 +40,23 @@ export async function upsertDirectory(
         })),
       )
       .onConflict((oc) =>
-        oc.columns(['flow', 'side', 'id']).doUpdateSet({
-          label: sql`excluded.label`,
-          name_key: sql`excluded.name_key`,
-          email_key: sql`excluded.email_key`,
-          fuzzy_key: sql`excluded.fuzzy_key`,
-          ext_key: sql`excluded.ext_key`,
-          version: sql`excluded.version`,
-          active: sql`excluded.active`,
-          updated_at: sql`now()`,
-        }),
+        oc
+          .columns(['flow', 'side', 'id'])
+          .doUpdateSet({
+            label: sql`excluded.label`,
+            name_key: sql`excluded.name_key`,
+            email_key: sql`excluded.email_key`,
+            fuzzy_key: sql`excluded.fuzzy_key`,
+            ext_key: sql`excluded.ext_key`,
+            version: sql`excluded.version`,
+            active: sql`excluded.active`,
+            updated_at: sql`now()`,
+          })
+          .where(
+            // A record read again unchanged (an overlap window, an echo) writes no new row version.
+            sql<boolean>`(directory.label, directory.name_key, directory.email_key, directory.fuzzy_key, directory.ext_key, directory.version, directory.active)
+            is distinct from (excluded.label, excluded.name_key, excluded.email_key, excluded.fuzzy_key, excluded.ext_key, excluded.version, excluded.active)`,
+          ),
       )
       .execute();
   }

@@ -1,0 +1,201 @@
+/**
+ * The ledgerbridge side of one benchmark size, in its own process so its peak RSS is ours alone:
+ * a runtime on a PGlite data folder (what users get by default), connected to the two emulator
+ * processes the orchestrator started. Runs the initial sync, one run that absorbs the echo of the
+ * initial run, a run with no change, then 50 edits on each side and an incremental run. Writes its
+ * figures as JSON to the file named on the command line.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runSync, type SyncReport } from '../../src/engine/sync.ts';
+import { connectEmulator } from '../../src/runtime/connect.ts';
+import { openRuntime } from '../../src/runtime/runtime.ts';
+import { countingEngine, minimumWriteCalls, type WriteTally } from './counting-ports.ts';
+import { BENCH_QBO_LIMITS } from './emulator-process.ts';
+
+export interface WorkerInput {
+  size: number;
+  sfUrl: string;
+  qbUrl: string;
+  dataDir: string;
+  logDir: string;
+  out: string;
+  /** Simulated time between scheduled runs (emulator clocks are moved forward by it). */
+  intervalMs: number;
+  /** Real time waited before the settling run (the engine's overlap window, 60 s, plus a second). */
+  settleWaitMs: number;
+}
+
+export interface PhaseFigures {
+  phase: 'initial' | 'echo' | 'settle' | 'no-change' | 'changes';
+  status: string;
+  durationMs: number;
+  read: { sf: number; qb: number };
+  counts: Record<string, number>;
+  calls: {
+    sf: number;
+    qb: number;
+    total: number;
+    sfByEndpoint: Record<string, number>;
+    qbByEndpoint: Record<string, number>;
+  };
+  tally: WriteTally;
+  minimum: { sf: number; qb: number; total: number; sfWrites: number; qbWrites: number };
+  /** The write log of the phase (NDJSON), for the naive replay. */
+  log: string;
+  rssAfterMb: number;
+}
+
+export interface WorkerOutput {
+  size: number;
+  phases: PhaseFigures[];
+  peakRssMb: number;
+  /** RSS with the runtime open on its empty store, before any sync (PGlite, Node, the code). */
+  baselineRssMb?: number;
+  edits: { sf: string[]; qb: string[] };
+}
+
+const input = JSON.parse(process.argv[2]!) as WorkerInput;
+let peak = 0;
+const sample = () => (peak = Math.max(peak, process.memoryUsage.rss()));
+const sampler = setInterval(sample, 50);
+
+async function advance(ms: number): Promise<void> {
+  for (const url of [input.sfUrl, input.qbUrl]) {
+    const r = await fetch(`${url}/__emulator/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceMs: ms }),
+    });
+    if (!r.ok) throw new Error(`clock: ${r.status}`);
+  }
+}
+
+const runtime = await openRuntime({
+  location: { dataDir: input.dataDir },
+  configFile: null,
+  tuning: { qbo: { limits: BENCH_QBO_LIMITS } },
+});
+const out: WorkerOutput = { size: input.size, phases: [], peakRssMb: 0, edits: { sf: [], qb: [] } };
+try {
+  await connectEmulator(runtime.connections, 'salesforce', 'salesforce', input.sfUrl);
+  await connectEmulator(runtime.connections, 'qbo', 'qbo', input.qbUrl);
+  out.baselineRssMb = Math.round(process.memoryUsage.rss() / 1e6);
+  const counting = countingEngine(runtime.engine);
+
+  const phase = async (name: PhaseFigures['phase']): Promise<SyncReport> => {
+    const log = join(input.logDir, `${name}.ndjson`);
+    counting.reset(log);
+    writeFileSync(log, '');
+    const t0 = performance.now();
+    const r = await runSync(counting.engine, { trigger: 'bench' });
+    const durationMs = performance.now() - t0;
+    sample();
+    const f = r.flows[0];
+    const min = minimumWriteCalls(counting.tally);
+    const reads = counting.tally.readPages;
+    out.phases.push({
+      phase: name,
+      status: r.status,
+      durationMs,
+      read: f?.read ?? { sf: 0, qb: 0 },
+      counts: f?.counts ?? {},
+      calls: {
+        sf: r.apiCalls.salesforce.total,
+        qb: r.apiCalls.quickbooks.total,
+        total: r.apiCalls.salesforce.total + r.apiCalls.quickbooks.total,
+        sfByEndpoint: r.apiCalls.salesforce.byEndpoint,
+        qbByEndpoint: r.apiCalls.quickbooks.byEndpoint,
+      },
+      tally: counting.tally,
+      minimum: {
+        sf: min.sf + reads.sf,
+        qb: min.qb + reads.qb,
+        total: min.sf + min.qb + reads.sf + reads.qb,
+        sfWrites: min.sfWrites,
+        qbWrites: min.qbWrites,
+      },
+      log,
+      rssAfterMb: Math.round(process.memoryUsage.rss() / 1e6),
+    });
+    process.stderr.write(
+      `  [${input.size}] ${name}: ${(durationMs / 1000).toFixed(1)} s, calls sf=${r.apiCalls.salesforce.total} qb=${r.apiCalls.quickbooks.total}, rss ${Math.round(process.memoryUsage.rss() / 1e6)} MB\n`,
+    );
+    return r;
+  };
+
+  await phase('initial');
+  await advance(input.intervalMs);
+  await phase('echo');
+  // A cursor settles once a run begins at least the overlap window (60 s) after the read that set it
+  // (measured on our own clock, so the emulators' clocks cannot be used to skip it): wait for real.
+  process.stderr.write(
+    `  [${input.size}] waiting ${Math.round(input.settleWaitMs / 1000)} s (the overlap window)\n`,
+  );
+  await new Promise((r) => setTimeout(r, input.settleWaitMs));
+  await advance(input.intervalMs);
+  await phase('settle');
+  await advance(input.intervalMs);
+  await phase('no-change');
+
+  // 50 edits on each side, made by people through each system's REST API.
+  // Pairs that existed on both sides before the sync (matched, not created by it), so the naive
+  // replay on a fresh pair of emulators finds the same records.
+  const links = await runtime.store.db
+    .selectFrom('links')
+    .select(['sf_id', 'qb_id'])
+    .where('origin', 'not like', 'created:%')
+    .orderBy('id')
+    .limit(100)
+    .execute();
+  if (links.length < 100) throw new Error(`only ${links.length} matched pairs to edit`);
+  const sfInfo = (await (await fetch(`${input.sfUrl}/__emulator/info`)).json()) as {
+    accessToken: string;
+    apiVersion: string;
+  };
+  const qbInfo = (await (await fetch(`${input.qbUrl}/__emulator/info`)).json()) as {
+    accessToken: string;
+    realmId: string;
+  };
+  const stamp = Date.now();
+  for (const [i, l] of links.slice(0, 50).entries()) {
+    const r = await fetch(`${input.sfUrl}/services/data/v${sfInfo.apiVersion}/sobjects/Account/${l.sf_id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${sfInfo.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ Description: `Edited in Salesforce for the benchmark (${stamp}-${i})` }),
+    });
+    if (!r.ok) throw new Error(`Salesforce edit of ${l.sf_id}: ${r.status} ${await r.text()}`);
+    out.edits.sf.push(l.sf_id);
+  }
+  const qbBase = `${input.qbUrl}/v3/company/${qbInfo.realmId}`;
+  const qbHeaders = {
+    authorization: `Bearer ${qbInfo.accessToken}`,
+    accept: 'application/json',
+    'content-type': 'application/json',
+  };
+  for (const [i, l] of links.slice(50, 100).entries()) {
+    const cur = (await (await fetch(`${qbBase}/customer/${l.qb_id}`, { headers: qbHeaders })).json()) as {
+      Customer: { SyncToken: string };
+    };
+    const r = await fetch(`${qbBase}/customer`, {
+      method: 'POST',
+      headers: qbHeaders,
+      body: JSON.stringify({
+        Id: l.qb_id,
+        SyncToken: cur.Customer.SyncToken,
+        sparse: true,
+        Notes: `Edited in QuickBooks for the benchmark (${stamp}-${i})`,
+      }),
+    });
+    if (!r.ok) throw new Error(`QuickBooks edit of ${l.qb_id}: ${r.status} ${await r.text()}`);
+    out.edits.qb.push(l.qb_id);
+  }
+  await phase('changes');
+} finally {
+  clearInterval(sampler);
+  sample();
+  await runtime.close();
+}
+const maxRss = process.resourceUsage().maxRSS * 1024; // kB → bytes
+out.peakRssMb = Math.round(Math.max(peak, maxRss) / 1e6);
+writeFileSync(input.out, JSON.stringify(out));
