@@ -292,13 +292,19 @@ export function planUnit(
   const directSf = new Set(deltaSf.keys());
   const derivedQb = new Set<string>();
   const derivedSf = new Set<string>();
+  // A side not read in this run is as the link last saw it, except what this plan moves: comparing
+  // with an empty record would plan updates that a fresh read then finds unnecessary.
+  const qbHolds = (f: string, h: string | undefined, now: Record<string, string>) =>
+    h === now[f] || (!q && !!link && !deltaQb.has(f) && h === link.qb_state[f]);
+  const sfHolds = (g: string, h: string | undefined, now: Record<string, string>) =>
+    h === now[g] || (!s && !!link && !deltaSf.has(g) && h === link.sf_state[g]);
   for (let round = 0; round < 3; round++) {
     let moved = false;
     if (canQb || (createSf && flows(model, 'sf->qb') && q)) {
       toQb = mapQb(sfAfter);
       const nowQb = model.qbState(qbAfter);
       for (const [f, v] of Object.entries(toQb.values)) {
-        if (toQb.hashes[f] === nowQb[f] || ((createQb || unknownQb.has(f)) && empty(v))) continue;
+        if (qbHolds(f, toQb.hashes[f], nowQb) || ((createQb || unknownQb.has(f)) && empty(v))) continue;
         if (conflicted.some((c) => c.qb === f)) continue;
         deltaQb.set(f, v);
         if (!directQb.has(f)) derivedQb.add(f);
@@ -310,7 +316,7 @@ export function planUnit(
       toSf = mapSf(qbAfter);
       const nowSf = model.sfState(sfAfter);
       for (const [g, v] of Object.entries(toSf.values)) {
-        if (toSf.hashes[g] === nowSf[g] || (unknownSf.has(g) && empty(v))) continue;
+        if (sfHolds(g, toSf.hashes[g], nowSf) || (unknownSf.has(g) && empty(v))) continue;
         if (conflicted.some((c) => c.sf === g)) continue;
         deltaSf.set(g, v);
         if (!directSf.has(g)) derivedSf.add(g);
