@@ -1,7 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { Command, type CommanderError } from 'commander';
-import { FaultSpecError, parseFaultSpec } from '../kit/faults.ts';
-import { StateFileError } from '../kit/state-file.ts';
+import { commonOptions, parseCommonFlags, runEmulatorCommand, wholeFlag } from '../kit/cli.ts';
 import { startQboEmulator, type QboEmulatorOptions, type RunningQboEmulator } from './index.ts';
 import type { Limits } from './limits.ts';
 
@@ -29,14 +28,6 @@ export interface QboEmulateFlags {
   webhookFormat?: string;
 }
 
-function whole(flag: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
-    throw new QboFlagError(`${flag} must be a whole number from ${min} to ${max} (got "${text}")`);
-  }
-  return Number(text);
-}
-
 /** Parses `perMinute=500,concurrent=10,batchPerMinute=40` (any subset). */
 export function parseLimits(text: string): Partial<Limits> {
   const out: Partial<Limits> = {};
@@ -57,30 +48,13 @@ export function parseLimits(text: string): Partial<Limits> {
 
 /** Turns command-line flags into emulator options, checking each (QboFlagError names the flag). */
 export function parseQboFlags(f: QboEmulateFlags): QboEmulatorOptions {
-  const opts: QboEmulatorOptions = {};
-  const port = whole('--port', f.port, 0, 65535);
-  if (port !== undefined) opts.port = port;
+  const opts: QboEmulatorOptions = parseCommonFlags(QboFlagError, f);
   if (f.host !== undefined) {
     if (!f.host.trim()) throw new QboFlagError('--host needs an address');
     opts.host = f.host;
   }
-  if (f.seed !== undefined) opts.seed = /^\d+$/.test(f.seed) ? Number(f.seed) : f.seed;
-  const records = whole('--records', f.records, 0, 10_000_000);
-  if (records !== undefined) opts.records = records;
-  const realms = whole('--realms', f.realms, 1, 100);
+  const realms = wholeFlag(QboFlagError, '--realms', f.realms, 1, 100);
   if (realms !== undefined) opts.realms = realms;
-  if (f.state !== undefined) {
-    if (!f.state.trim()) throw new QboFlagError('--state needs a file path');
-    opts.stateFile = f.state;
-  }
-  if (f.faults !== undefined) {
-    try {
-      parseFaultSpec(f.faults);
-    } catch (e) {
-      throw new QboFlagError(e instanceof FaultSpecError ? e.message : `--faults: ${String(e)}`);
-    }
-    opts.faults = f.faults;
-  }
   if (f.limits !== undefined) opts.limits = parseLimits(f.limits);
   const webhooks: NonNullable<QboEmulatorOptions['webhooks']> = {};
   for (const url of f.webhook ?? []) {
@@ -109,75 +83,30 @@ function collect(value: string, previous: string[] = []): string[] {
 
 /** Adds `qbo` under the `emulate` command. */
 export function addQboEmulateCommand(emulate: Command): Command {
-  return emulate
+  const command = emulate
     .command('qbo')
     .description(
       'run a local QuickBooks Online company (Accounting API v3, OAuth 2.0, webhooks) seeded from the demo universe',
-    )
-    .option('--port <n>', 'port to listen on, 0 = any free port', '0')
-    .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--seed <s>', 'seed of the demo universe', '1')
-    .option('--records <n>', 'companies of the universe to seed (0 = empty company)', '200')
+    );
+  return commonOptions(command, {
+    records: 'companies of the universe to seed (0 = empty company)',
+    state: 'load the companies from FILE if it exists; save them there on exit',
+  })
     .option('--realms <n>', 'QuickBooks companies (realms) to host', '1')
-    .option('--state <file>', 'load the companies from FILE if it exists; save them there on exit')
-    .option(
-      '--faults <spec>',
-      'inject faults, e.g. "action=503,every=10;action=expire-token,after=50,times=1"',
-    )
     .option('--limits <spec>', 'per-realm limits, e.g. perMinute=500,concurrent=10,batchPerMinute=40')
     .option('--webhook <url>', 'deliver webhooks to URL (repeatable)', collect)
     .option('--webhook-format <format>', 'cloudevents (default) or legacy')
     .exitOverride((err: CommanderError) => {
       process.exit(err.exitCode === 0 ? 0 : 2);
     })
-    .action(async (flags: QboEmulateFlags) => {
-      let opts: QboEmulatorOptions;
-      try {
-        opts = parseQboFlags(flags);
-      } catch (e) {
-        process.stderr.write(`error: ${(e as Error).message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      let emu: RunningQboEmulator;
-      try {
-        emu = await startQboEmulator(opts);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        const usage =
-          e instanceof StateFileError || err.code === 'EADDRINUSE' || err.code === 'EADDRNOTAVAIL';
-        const message =
-          err.code === 'EADDRINUSE'
-            ? `--port ${opts.port}: address already in use`
-            : err.code === 'EADDRNOTAVAIL'
-              ? `--host ${opts.host}: address not available`
-              : e instanceof StateFileError
-                ? `--state: ${err.message}`
-                : err.message;
-        process.stderr.write(`error: ${message}\n`);
-        process.exitCode = usage ? 2 : 1;
-        return;
-      }
-      // handlers first: whoever reads the info may signal as soon as it is printed
-      let stopping = false;
-      const stop = (): void => {
-        if (stopping) return;
-        stopping = true;
-        emu
-          .close()
-          .then(() => process.exit(0))
-          .catch((e: unknown) => {
-            process.stderr.write(`error: could not save state: ${(e as Error).message}\n`);
-            process.exit(1);
-          });
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      process.stdout.write(`${JSON.stringify(emu.info, null, 2)}\n`);
-      process.stdout.write(
-        `QuickBooks Online emulator on ${emu.url} (API at ${emu.url}/v3/company/${emu.info.realmId}); Ctrl+C to stop${opts.stateFile ? `, state saved to ${opts.stateFile}` : ''}.\n`,
-      );
-    });
+    .action((flags: QboEmulateFlags) =>
+      runEmulatorCommand({
+        parse: () => parseQboFlags(flags),
+        start: startQboEmulator,
+        hint: (emu: RunningQboEmulator) =>
+          `QuickBooks Online emulator on ${emu.url} (API at ${emu.url}/v3/company/${emu.info.realmId})`,
+      }),
+    );
 }
 
 // Run directly (`npx tsx emulators/qbo/cli.ts qbo --port 4001`) without the full ledgerbridge CLI.

@@ -10,13 +10,31 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
 
+const STAMP = Array.from('0000-00-00T00:00:00.000+0000', (ch) => ch.charCodeAt(0));
+
+function digits(codes: number[], at: number, n: number, width: number): void {
+  for (let i = at + width - 1; i >= at; i--, n = Math.floor(n / 10)) codes[i] = 48 + (n % 10);
+}
+
 /** `2024-05-20T20:49:32.123+0000` for an epoch-ms instant. */
 export function formatDateTime(ms: number): string {
   const d = new Date(ms);
-  return (
-    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
-    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}+0000`
-  );
+  const year = d.getUTCFullYear();
+  if (year < 1000 || year > 9999)
+    return (
+      `${year}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
+      `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}+0000`
+    );
+  // One flat string from character codes (concatenation would leave a tree of pieces on the
+  // heap for every stored stamp: seeding stores 100,000s of them).
+  digits(STAMP, 0, year, 4);
+  digits(STAMP, 5, d.getUTCMonth() + 1, 2);
+  digits(STAMP, 8, d.getUTCDate(), 2);
+  digits(STAMP, 11, d.getUTCHours(), 2);
+  digits(STAMP, 14, d.getUTCMinutes(), 2);
+  digits(STAMP, 17, d.getUTCSeconds(), 2);
+  digits(STAMP, 20, d.getUTCMilliseconds(), 3);
+  return String.fromCharCode.apply(null, STAMP);
 }
 
 /** Like formatDateTime, truncated to the second (system audit fields have second precision). */

@@ -1,3 +1,4 @@
+import { flat } from '../kit/flat.ts';
 import { Rng, hashString } from '../kit/rng.ts';
 import { company, item, itemCount, type SeedCompany, type SeedItem } from '../seed/universe.ts';
 import { DAY_MS, formatDate, formatSecond } from './datetime.ts';
@@ -30,57 +31,74 @@ export function seedBase(org: SalesforceOrg, opts: { username: string; now: numb
   const users = org.tables.get('User')!;
   const ids: string[] = [];
   const created = formatSecond(opts.now - 800 * DAY_MS);
+  let stamps: Record<string, Value> = {};
   OWNERS.forEach((o, i) => {
     const id = org.ids.next('005');
     ids.push(id);
+    if (i === 0) stamps = audit(id, created); // the integration user created every user, itself included
     const username =
       i === 0 ? opts.username : `${o.first}.${o.last}@${opts.username.split('@')[1]}`.toLowerCase();
-    put(org, users, {
-      Id: id,
-      Username: username,
-      FirstName: o.first,
-      LastName: o.last,
-      Name: `${o.first} ${o.last}`,
-      CompanyName: 'ledgerbridge demo',
-      Title: o.title,
-      Email: i === 0 ? opts.username : username,
-      Alias: o.alias,
-      CommunityNickname: o.alias,
+    put(
+      org,
+      users,
+      {
+        Id: id,
+        Username: username,
+        FirstName: o.first,
+        LastName: o.last,
+        Name: `${o.first} ${o.last}`,
+        CompanyName: 'ledgerbridge demo',
+        Title: o.title,
+        Email: i === 0 ? opts.username : username,
+        Alias: o.alias,
+        CommunityNickname: o.alias,
+        IsActive: true,
+        TimeZoneSidKey: 'GMT',
+        LocaleSidKey: 'en_US',
+        EmailEncodingKey: 'UTF-8',
+        LanguageLocaleKey: 'en_US',
+        ProfileId: org.ids.next('00e'),
+        UserType: 'Standard',
+      },
+      stamps,
+    );
+  });
+  put(
+    org,
+    org.tables.get('Pricebook2')!,
+    {
+      Id: org.ids.next('01s'),
+      IsDeleted: false,
+      Name: 'Standard Price Book',
       IsActive: true,
-      TimeZoneSidKey: 'GMT',
-      LocaleSidKey: 'en_US',
-      EmailEncodingKey: 'UTF-8',
-      LanguageLocaleKey: 'en_US',
-      ProfileId: org.ids.next('00e'),
-      UserType: 'Standard',
-      CreatedDate: created,
-      CreatedById: ids[0]!,
-      LastModifiedDate: created,
-      LastModifiedById: ids[0]!,
-      SystemModstamp: created,
-    });
-  });
-  put(org, org.tables.get('Pricebook2')!, {
-    Id: org.ids.next('01s'),
-    IsDeleted: false,
-    Name: 'Standard Price Book',
-    IsActive: true,
-    IsArchived: false,
-    IsStandard: true,
-    Description: null,
-    CreatedDate: created,
-    CreatedById: ids[0]!,
-    LastModifiedDate: created,
-    LastModifiedById: ids[0]!,
-    SystemModstamp: created,
-  });
+      IsArchived: false,
+      IsStandard: true,
+      Description: null,
+    },
+    stamps,
+  );
   return { integrationUserId: ids[0]!, userIds: ids };
 }
 
-function put(org: SalesforceOrg, table: Table, values: Record<string, Value>): Record<string, Value> {
-  const rec = table.make(values);
+function put(
+  org: SalesforceOrg,
+  table: Table,
+  ...values: Array<Record<string, Value>>
+): Record<string, Value> {
+  const rec = table.make(...values);
   org.put(table, undefined, rec);
   return rec;
+}
+
+/** The audit fields of a record `by` created at `created` and last changed at `modified`. */
+function audit(by: string, created: string, modified = created): Record<string, Value> {
+  return {
+    CreatedDate: created,
+    CreatedById: by,
+    LastModifiedDate: modified,
+    LastModifiedById: by,
+    SystemModstamp: modified,
+  };
 }
 
 /** qty × price to the cent, half up, in integers: both have at most two decimals. */
@@ -140,64 +158,65 @@ export function seedUniverse(
     const lastMod = modified < created ? created : modified;
     const owner = rng.pick(users.userIds);
     const accountId = org.ids.next('001');
-    put(org, accounts, {
-      Id: accountId,
-      Name: c.sfName,
-      Type: 'Customer - Direct',
-      BillingStreet: c.billing.line1,
-      BillingCity: c.billing.city,
-      BillingState: c.billing.state,
-      BillingPostalCode: c.billing.postalCode,
-      BillingCountry: c.billing.country,
-      ShippingStreet: c.shipping?.line1 ?? null,
-      ShippingCity: c.shipping?.city ?? null,
-      ShippingState: c.shipping?.state ?? null,
-      ShippingPostalCode: c.shipping?.postalCode ?? null,
-      ShippingCountry: c.shipping?.country ?? null,
-      Phone: c.contact.phone,
-      Fax: c.fax,
-      Website: c.website,
-      Industry: c.industry,
-      Description: c.notes,
-      NumberOfEmployees: c.individual ? 1 : rng.int(2, 500),
-      AccountSource: rng.pick(['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other']),
-      OwnerId: owner,
-      CreatedDate: created,
-      CreatedById: admin,
-      LastModifiedDate: lastMod,
-      LastModifiedById: admin,
-      SystemModstamp: lastMod,
-    });
+    const stamps = audit(admin, created, lastMod);
+    put(
+      org,
+      accounts,
+      {
+        Id: accountId,
+        Name: c.sfName,
+        Type: 'Customer - Direct',
+        BillingStreet: c.billing.line1,
+        BillingCity: c.billing.city,
+        BillingState: c.billing.state,
+        BillingPostalCode: c.billing.postalCode,
+        BillingCountry: c.billing.country,
+        ShippingStreet: c.shipping?.line1 ?? null,
+        ShippingCity: c.shipping?.city ?? null,
+        ShippingState: c.shipping?.state ?? null,
+        ShippingPostalCode: c.shipping?.postalCode ?? null,
+        ShippingCountry: c.shipping?.country ?? null,
+        Phone: c.contact.phone,
+        Fax: c.fax,
+        Website: c.website,
+        Industry: c.industry,
+        Description: c.notes,
+        NumberOfEmployees: c.individual ? 1 : rng.int(2, 500),
+        AccountSource: rng.pick(['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other']),
+        OwnerId: owner,
+      },
+      stamps,
+    );
     const p = c.contact;
-    put(org, contacts, {
-      Id: org.ids.next('003'),
-      AccountId: accountId,
-      FirstName: p.firstName,
-      LastName: p.lastName,
-      Name: `${p.firstName} ${p.lastName}`,
-      Salutation: p.salutation || null,
-      Email: c.sfEmail,
-      Phone: p.phone,
-      MobilePhone: p.mobile,
-      Title: p.title || null,
-      MailingStreet: c.billing.line1,
-      MailingCity: c.billing.city,
-      MailingState: c.billing.state,
-      MailingPostalCode: c.billing.postalCode,
-      MailingCountry: c.billing.country,
-      OwnerId: owner,
-      CreatedDate: created,
-      CreatedById: admin,
-      LastModifiedDate: lastMod,
-      LastModifiedById: admin,
-      SystemModstamp: lastMod,
-    });
+    put(
+      org,
+      contacts,
+      {
+        Id: org.ids.next('003'),
+        AccountId: accountId,
+        FirstName: p.firstName,
+        LastName: p.lastName,
+        Name: flat(`${p.firstName} ${p.lastName}`),
+        Salutation: p.salutation || null,
+        Email: c.sfEmail,
+        Phone: p.phone,
+        MobilePhone: p.mobile,
+        Title: p.title || null,
+        MailingStreet: c.billing.line1,
+        MailingCity: c.billing.city,
+        MailingState: c.billing.state,
+        MailingPostalCode: c.billing.postalCode,
+        MailingCountry: c.billing.country,
+        OwnerId: owner,
+      },
+      stamps,
+    );
     const oppCount = products.length ? rng.int(0, 2) : 0;
     for (let o = 0; o < oppCount; o++) {
       const stage = pickStage(rng);
       const oppCreatedMs =
         createdMs + rng.int(0, Math.max(0, Math.floor((now - createdMs) / 1000) - 1)) * 1000;
-      const oppCreated = formatSecond(oppCreatedMs);
+      const oppStamps = audit(admin, formatSecond(oppCreatedMs));
       const closeMs = stage.closed ? oppCreatedMs + rng.int(5, 90) * DAY_MS : now + rng.int(5, 120) * DAY_MS;
       const generate = stage.won
         ? rng.chance(0.3)
@@ -224,47 +243,47 @@ export function seedUniverse(
         amountCents += Math.round(Number(total) * 100);
         plans.push({ pr, qty, unit, total });
       }
-      const oppName = `${c.sfName} - ${rng.pick(['Spring Service', 'Renewal', 'New Install', 'Expansion', 'Maintenance Plan', 'Upgrade'])} ${o + 1}`;
-      const opp = opportunities.make({
-        Id: oppId,
-        AccountId: accountId,
-        Name: oppName,
-        StageName: stage.name,
-        CloseDate: formatDate(closeMs),
-        Type: rng.pick(['New Customer', 'Existing Customer - Upgrade', 'Existing Customer - Replacement']),
-        LeadSource: rng.pick(['Web', 'Phone Inquiry', 'Partner Referral']),
-        Pricebook2Id: standardPricebook,
-        HasOpportunityLineItem: true,
-        Amount: cents2(amountCents),
-        Generate__c: generate,
-        OwnerId: owner,
-        CreatedDate: oppCreated,
-        CreatedById: admin,
-        LastModifiedDate: oppCreated,
-        LastModifiedById: admin,
-        SystemModstamp: oppCreated,
-      });
+      const oppName = flat(
+        `${c.sfName} - ${rng.pick(['Spring Service', 'Renewal', 'New Install', 'Expansion', 'Maintenance Plan', 'Upgrade'])} ${o + 1}`,
+      );
+      const opp = opportunities.make(
+        {
+          Id: oppId,
+          AccountId: accountId,
+          Name: oppName,
+          StageName: stage.name,
+          CloseDate: formatDate(closeMs),
+          Type: rng.pick(['New Customer', 'Existing Customer - Upgrade', 'Existing Customer - Replacement']),
+          LeadSource: rng.pick(['Web', 'Phone Inquiry', 'Partner Referral']),
+          Pricebook2Id: standardPricebook,
+          HasOpportunityLineItem: true,
+          Amount: cents2(amountCents),
+          Generate__c: generate,
+          OwnerId: owner,
+        },
+        oppStamps,
+      );
       opportunityDerived(opp, undefined, new Set());
       org.put(opportunities, undefined, opp);
       plans.forEach((l, i) =>
-        put(org, lines, {
-          Id: org.ids.next('00k'),
-          OpportunityId: oppId,
-          SortOrder: i + 1,
-          PricebookEntryId: l.pr.entryId,
-          Product2Id: l.pr.productId,
-          ProductCode: l.pr.code,
-          Name: `${oppName} ${l.pr.name}`,
-          Quantity: l.qty,
-          UnitPrice: l.unit,
-          TotalPrice: l.total,
-          ListPrice: l.pr.price,
-          CreatedDate: oppCreated,
-          CreatedById: admin,
-          LastModifiedDate: oppCreated,
-          LastModifiedById: admin,
-          SystemModstamp: oppCreated,
-        }),
+        put(
+          org,
+          lines,
+          {
+            Id: org.ids.next('00k'),
+            OpportunityId: oppId,
+            SortOrder: i + 1,
+            PricebookEntryId: l.pr.entryId,
+            Product2Id: l.pr.productId,
+            ProductCode: l.pr.code,
+            Name: flat(`${oppName} ${l.pr.name}`),
+            Quantity: l.qty,
+            UnitPrice: l.unit,
+            TotalPrice: l.total,
+            ListPrice: l.pr.price,
+          },
+          oppStamps,
+        ),
       );
     }
   }
@@ -288,45 +307,46 @@ function seedProducts(
   const productTable = org.tables.get('Product2')!;
   const entries = org.tables.get('PricebookEntry')!;
   const priced: PricedProduct[] = [];
-  const stamp = formatSecond(at);
-  const audit = {
-    CreatedDate: stamp,
-    CreatedById: admin,
-    LastModifiedDate: stamp,
-    LastModifiedById: admin,
-    SystemModstamp: stamp,
-  };
+  const stamps = audit(admin, formatSecond(at));
   for (let i = 0; i < itemCount(records); i++) {
     const it = item(seed, i);
     if (it.presence === 'qbo') continue;
     const h = hashString(`${seed}:sfitem:${i}`);
     const productId = org.ids.next('01t');
     const active = h % 20 !== 7;
-    put(org, productTable, {
-      Id: productId,
-      Name: it.name,
-      ProductCode: it.sku,
-      Description: it.description,
-      IsActive: active,
-      Family: it.family,
-      // A few products lack their QuickBooks item type, so prerequisite checks have work to do.
-      QB_Item_Type__c: h % 29 === 3 ? null : it.type,
-      QuantityUnitOfMeasure: 'Each',
-      ...audit,
-    });
+    put(
+      org,
+      productTable,
+      {
+        Id: productId,
+        Name: it.name,
+        ProductCode: it.sku,
+        Description: it.description,
+        IsActive: active,
+        Family: it.family,
+        // A few products lack their QuickBooks item type, so prerequisite checks have work to do.
+        QB_Item_Type__c: h % 29 === 3 ? null : it.type,
+        QuantityUnitOfMeasure: 'Each',
+      },
+      stamps,
+    );
     if (h % 17 === 5) continue;
     const entryId = org.ids.next('01u');
-    put(org, entries, {
-      Id: entryId,
-      Name: it.name,
-      Pricebook2Id: standardPricebook,
-      Product2Id: productId,
-      UnitPrice: it.unitPrice,
-      IsActive: active,
-      UseStandardPrice: false,
-      ProductCode: it.sku,
-      ...audit,
-    });
+    put(
+      org,
+      entries,
+      {
+        Id: entryId,
+        Name: it.name,
+        Pricebook2Id: standardPricebook,
+        Product2Id: productId,
+        UnitPrice: it.unitPrice,
+        IsActive: active,
+        UseStandardPrice: false,
+        ProductCode: it.sku,
+      },
+      stamps,
+    );
     if (active)
       priced.push({ productId, entryId, name: it.name, code: it.sku, price: it.unitPrice, type: it.type });
   }

@@ -1,3 +1,4 @@
+import { flat } from '../kit/flat.ts';
 import { Rng } from '../kit/rng.ts';
 
 /**
@@ -1265,7 +1266,7 @@ function pad(n: number, width: number): string {
 }
 
 function phone(rng: Rng, area?: string): string {
-  return `(${area ?? rng.int(201, 989)}) 555-${pad(rng.int(0, 9999), 4)}`;
+  return flat(`(${area ?? rng.int(201, 989)}) 555-${pad(rng.int(0, 9999), 4)}`);
 }
 
 function slug(s: string): string {
@@ -1315,7 +1316,7 @@ function differentVariant(name: string, rng: Rng): string {
 function address(rng: Rng): SeedAddress {
   const [city, state, zip3] = rng.pick(CITIES);
   return {
-    line1: `${rng.int(1, 9999)} ${rng.pick(STREETS)}`,
+    line1: flat(`${rng.int(1, 9999)} ${rng.pick(STREETS)}`),
     city,
     state,
     postalCode: `${zip3}${pad(rng.int(1, 99), 2)}`,
@@ -1333,7 +1334,7 @@ export function company(seed: number | string, i: number): SeedCompany {
   const domain = individual
     ? rng.pick(EMAIL_DOMAINS)
     : `${slug(qboName.replace(/ #\d+$/, ''))}${i}.example.com`;
-  const email = individual ? `${slug(first)}.${slug(last)}${i}@${domain}` : `${slug(first)}@${domain}`;
+  const email = flat(individual ? `${slug(first)}.${slug(last)}${i}@${domain}` : `${slug(first)}@${domain}`);
   const billing = address(rng);
   const contact: SeedPerson = {
     salutation: rng.pick(['Mr.', 'Ms.', 'Mrs.', 'Dr.', '']),
@@ -1344,15 +1345,17 @@ export function company(seed: number | string, i: number): SeedCompany {
     phone: phone(rng),
     mobile: rng.chance(0.5) ? phone(rng) : null,
   };
-  const sfName = sfSpelling(qboName, match, presence, rng);
+  const sfName = flat(sfSpelling(qboName, match, presence, rng));
   const subCount = !individual && rng.chance(0.08) ? rng.int(1, 3) : 0;
   const subCustomers: SeedSubCustomer[] = [];
   for (let s = 0; s < subCount; s++) {
     const job = rng.chance(0.6);
     subCustomers.push({
-      name: job
-        ? `${rng.int(10, 9999)} ${rng.pick(STREETS)} ${rng.pick(['Remodel', 'Install', 'Project', 'Phase ' + (s + 1)])}`
-        : `${rng.pick(PLACE)} Branch`,
+      name: flat(
+        job
+          ? `${rng.int(10, 9999)} ${rng.pick(STREETS)} ${rng.pick(['Remodel', 'Install', 'Project', 'Phase ' + (s + 1)])}`
+          : `${rng.pick(PLACE)} Branch`,
+      ),
       job,
       billWithParent: job && rng.chance(0.7),
     });
@@ -1366,8 +1369,8 @@ export function company(seed: number | string, i: number): SeedCompany {
     presence,
     match,
     contact,
-    sfEmail: match === 'none' && presence === 'both' ? `info@${slug(sfName)}${i}.example.org` : email,
-    website: individual ? null : `https://www.${domain}`,
+    sfEmail: match === 'none' && presence === 'both' ? flat(`info@${slug(sfName)}${i}.example.org`) : email,
+    website: individual ? null : flat(`https://www.${domain}`),
     fax: rng.chance(0.15) ? phone(rng) : null,
     billing,
     shipping: rng.chance(0.3) ? address(rng) : null,
@@ -1405,7 +1408,7 @@ function baseName(seed: number | string, i: number): BaseName {
   const last = rng.pick(LAST);
   const individual = rng.chance(0.12);
   const unique = i >= SMALL ? ` #${i}` : '';
-  if (individual) return { qboName: `${first} ${last}${unique}`, first, last, individual };
+  if (individual) return { qboName: flat(`${first} ${last}${unique}`), first, last, individual };
   const style = rng.int(0, 3);
   const trade = rng.pick(TRADE);
   const base =
@@ -1416,7 +1419,7 @@ function baseName(seed: number | string, i: number): BaseName {
         : `${rng.pick(PLACE)} ${trade}`;
   const suffix = rng.pick(SUFFIX);
   return {
-    qboName: `${base}${style === 2 && suffix.includes('&') ? '' : suffix}${unique}`,
+    qboName: flat(`${base}${style === 2 && suffix.includes('&') ? '' : suffix}${unique}`),
     first,
     last,
     individual,
@@ -1550,10 +1553,10 @@ export function item(seed: number | string, i: number): SeedItem {
   return {
     index: i,
     key: `i${i}`,
-    name: `${rng.pick(ITEM_WORDS)} ${noun} ${pad(i, 4)}`,
+    name: flat(`${rng.pick(ITEM_WORDS)} ${noun} ${pad(i, 4)}`),
     sku: `LB-${pad(i, 5)}`,
     type,
-    description: `${noun} (${family.toLowerCase()})`,
+    description: flat(`${noun} (${family.toLowerCase()})`),
     unitPrice: (price / 100).toFixed(2),
     purchaseCost: type === 'Service' ? '0.00' : (cost / 100).toFixed(2),
     qtyOnHand: type === 'Inventory' ? rng.int(0, 500) : 0,

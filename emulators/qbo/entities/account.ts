@@ -4,18 +4,16 @@ import type { StoredRecord } from '../store/table.ts';
 import type { Company } from '../store/company.ts';
 import {
   baseName,
+  builtOps,
   checkLengths,
-  deletedName,
-  mergeForUpdate,
+  listName,
   noColon,
   refTo,
   resolveRef,
   str,
-  unchanged,
   USD,
   type EntityOps,
   type Obj,
-  type OpContext,
 } from './common.ts';
 
 const COMPUTED = ['FullyQualifiedName', 'CurrentBalance', 'CurrentBalanceWithSubAccounts', 'Classification'];
@@ -71,19 +69,7 @@ function build(co: Company, input: Obj, existing: StoredRecord | undefined): Obj
     );
   }
   const active = input.Active !== false;
-  const taken = (lower: string): boolean => {
-    const owner = co.accountNames.get(lower);
-    return owner !== undefined && owner !== existing?.id;
-  };
-  if (active) {
-    if (taken(name.toLowerCase())) throw duplicateName('account', 'Name');
-  } else {
-    const current = existing?.e.Name;
-    name =
-      existing?.e.Active === false && typeof current === 'string' && baseName(current) === name
-        ? current
-        : deletedName(name, taken);
-  }
+  name = listName(co.accountNames, existing, 'Name', name, active, () => duplicateName('account', 'Name'));
   let fqn = name;
   let parentRef: Obj | undefined;
   if (input.ParentRef !== undefined) {
@@ -115,15 +101,5 @@ function build(co: Company, input: Obj, existing: StoredRecord | undefined): Obj
   return out;
 }
 
-function create(ctx: OpContext, input: Obj): StoredRecord {
-  return ctx.co.commitCreate('Account', build(ctx.co, mergeForUpdate({}, input, false, COMPUTED), undefined));
-}
-
-function update(ctx: OpContext, rec: StoredRecord, input: Obj, sparse: boolean): StoredRecord {
-  const fields = build(ctx.co, mergeForUpdate(rec.e, input, sparse, COMPUTED), rec);
-  if (unchanged(rec, fields)) return rec;
-  return ctx.co.commitUpdate('Account', rec, fields);
-}
-
 /** The chart of accounts is a name list: created, updated, deactivated; never deleted. */
-export const accountOps: EntityOps = { create, update };
+export const accountOps: EntityOps = builtOps('Account', COMPUTED, build);

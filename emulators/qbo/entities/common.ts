@@ -159,6 +159,57 @@ export function deletedName(base: string, taken: (lower: string) => boolean): st
   return candidate;
 }
 
+/**
+ * The stored name of a name-list entry (account, item, customer): an active one must be unique
+ * in its list, case-insensitively (else `duplicate()`); an inactive one is renamed "X (deleted)"
+ * so the name is free again, or keeps the deleted name it already has.
+ */
+export function listName(
+  names: ReadonlyMap<string, string>,
+  existing: StoredRecord | undefined,
+  field: string,
+  name: string,
+  active: boolean,
+  duplicate: () => QboFault,
+): string {
+  const taken = (lower: string): boolean => {
+    const owner = names.get(lower);
+    return owner !== undefined && owner !== existing?.id;
+  };
+  if (active) {
+    if (taken(name.toLowerCase())) throw duplicate();
+    return name;
+  }
+  const current = existing?.e[field];
+  return existing?.e.Active === false && typeof current === 'string' && baseName(current) === name
+    ? current
+    : deletedName(name, taken);
+}
+
+/**
+ * Create and update for an entity whose stored fields are `build`'s result (computed fields of
+ * the input ignored); an update that changes nothing keeps the record as it is.
+ */
+export function builtOps(
+  entity: EntityName,
+  computed: readonly string[],
+  build: (co: Company, input: Obj, existing: StoredRecord | undefined) => Obj,
+): Required<Pick<EntityOps, 'create' | 'update'>> {
+  return {
+    create(ctx, input) {
+      return ctx.co.commitCreate(
+        entity,
+        build(ctx.co, mergeForUpdate({}, input, false, computed), undefined),
+      );
+    },
+    update(ctx, rec, input, sparse) {
+      const fields = build(ctx.co, mergeForUpdate(rec.e, input, sparse, computed), rec);
+      if (unchanged(rec, fields)) return rec;
+      return ctx.co.commitUpdate(entity, rec, fields);
+    },
+  };
+}
+
 /** A trimmed string field, or undefined. */
 export function str(obj: Obj, key: string): string | undefined {
   const v = obj[key];

@@ -6,7 +6,7 @@ import type { StoredRecord } from '../store/table.ts';
 import {
   baseName,
   checkLengths,
-  deletedName,
+  listName,
   mergeForUpdate,
   noColon,
   refTo,
@@ -45,20 +45,7 @@ function build(co: Company, input: Obj, existing: StoredRecord | undefined): Obj
   for (const k of ['GivenName', 'MiddleName', 'FamilyName'] as const) noColon(str(input, k), k);
   display = baseName(display);
   noColon(display, 'DisplayName');
-  const taken = (lower: string): boolean => {
-    const owner = co.customerNames.get(lower);
-    return owner !== undefined && owner !== existing?.id;
-  };
-  if (active) {
-    if (taken(display.toLowerCase())) throw duplicateName('name');
-  } else {
-    const current = existing?.e.DisplayName;
-    const keep =
-      existing?.e.Active === false && typeof current === 'string' && baseName(current) === display
-        ? current
-        : undefined;
-    display = keep ?? deletedName(display, taken);
-  }
+  display = listName(co.customerNames, existing, 'DisplayName', display, active, () => duplicateName('name'));
 
   let level = 0;
   let fqn = display;

@@ -6,17 +6,15 @@ import type { StoredRecord } from '../store/table.ts';
 import { formatDate } from '../time.ts';
 import {
   baseName,
+  builtOps,
   checkLengths,
-  deletedName,
-  mergeForUpdate,
+  listName,
   noColon,
   refTo,
   resolveRef,
   str,
-  unchanged,
   type EntityOps,
   type Obj,
-  type OpContext,
 } from './common.ts';
 
 const COMPUTED = ['FullyQualifiedName', 'Level'];
@@ -73,19 +71,7 @@ function build(co: Company, input: Obj, existing: StoredRecord | undefined): Obj
     throw businessValidation('You cannot change the type of an inventory item.', 'Type');
   }
   const active = input.Active !== false;
-  const taken = (lower: string): boolean => {
-    const owner = co.itemNames.get(lower);
-    return owner !== undefined && owner !== existing?.id;
-  };
-  if (active) {
-    if (taken(name.toLowerCase())) throw duplicateName('item', 'Name');
-  } else {
-    const current = existing?.e.Name;
-    name =
-      existing?.e.Active === false && typeof current === 'string' && baseName(current) === name
-        ? current
-        : deletedName(name, taken);
-  }
+  name = listName(co.itemNames, existing, 'Name', name, active, () => duplicateName('item', 'Name'));
 
   let fqn = name;
   let level = 0;
@@ -148,15 +134,5 @@ function build(co: Company, input: Obj, existing: StoredRecord | undefined): Obj
   return out;
 }
 
-function create(ctx: OpContext, input: Obj): StoredRecord {
-  return ctx.co.commitCreate('Item', build(ctx.co, mergeForUpdate({}, input, false, COMPUTED), undefined));
-}
-
-function update(ctx: OpContext, rec: StoredRecord, input: Obj, sparse: boolean): StoredRecord {
-  const fields = build(ctx.co, mergeForUpdate(rec.e, input, sparse, COMPUTED), rec);
-  if (unchanged(rec, fields)) return rec;
-  return ctx.co.commitUpdate('Item', rec, fields);
-}
-
 /** Items are a name list: created, updated, deactivated; never deleted. */
-export const itemOps: EntityOps = { create, update };
+export const itemOps: EntityOps = builtOps('Item', COMPUTED, build);

@@ -2,15 +2,7 @@ import { duplicateName, requiredParam } from '../errors.ts';
 import { ENTITIES } from '../schema.ts';
 import type { Company } from '../store/company.ts';
 import type { StoredRecord } from '../store/table.ts';
-import {
-  checkLengths,
-  mergeForUpdate,
-  str,
-  unchanged,
-  type EntityOps,
-  type Obj,
-  type OpContext,
-} from './common.ts';
+import { builtOps, checkLengths, str, type EntityOps, type Obj } from './common.ts';
 
 function build(co: Company, input: Obj, existing: StoredRecord | undefined): Obj {
   checkLengths(ENTITIES.Term, input);
@@ -32,15 +24,5 @@ function build(co: Company, input: Obj, existing: StoredRecord | undefined): Obj
   return out;
 }
 
-function create(ctx: OpContext, input: Obj): StoredRecord {
-  return ctx.co.commitCreate('Term', build(ctx.co, mergeForUpdate({}, input, false, []), undefined));
-}
-
-function update(ctx: OpContext, rec: StoredRecord, input: Obj, sparse: boolean): StoredRecord {
-  const fields = build(ctx.co, mergeForUpdate(rec.e, input, sparse, []), rec);
-  if (unchanged(rec, fields)) return rec;
-  return ctx.co.commitUpdate('Term', rec, fields);
-}
-
 /** Sales terms (Net 30 …): a name list. */
-export const termOps: EntityOps = { create, update };
+export const termOps: EntityOps = builtOps('Term', [], build);

@@ -254,6 +254,15 @@ export function executeQuery(co: Company, q: ParsedQuery): QueryResult {
     for (const p of predicates) if (!p(r)) return false;
     return true;
   };
+  const answer = (list: StoredRecord[]): QueryResult =>
+    q.count
+      ? { kind: 'count', total: list.length }
+      : {
+          kind: 'page',
+          entity: def.name,
+          startPosition: start,
+          records: list.slice(start - 1, start - 1 + max),
+        };
   const seek = idSeek(def, q.where, spec);
   if (seek) {
     // `Id = n` / `Id IN (...)`: the candidates come from the id index, then the usual filter and order.
@@ -264,14 +273,7 @@ export function executeQuery(co: Company, q: ParsedQuery): QueryResult {
     }
     const inIdOrder = [...found].sort((a, b) => Number(a.id) - Number(b.id));
     const order = spec.length ? spec : defaultSpec(def);
-    const list = order.length ? sortedBy(inIdOrder, order) : inIdOrder;
-    if (q.count) return { kind: 'count', total: list.length };
-    return {
-      kind: 'page',
-      entity: def.name,
-      startPosition: start,
-      records: list.slice(start - 1, start - 1 + max),
-    };
+    return answer(order.length ? sortedBy(inIdOrder, order) : inIdOrder);
   }
   const matches = table.scan(
     key,
@@ -280,13 +282,7 @@ export function executeQuery(co: Company, q: ParsedQuery): QueryResult {
     test,
     q.count ? Infinity : start - 1 + max,
   );
-  if (q.count) return { kind: 'count', total: matches.length };
-  return {
-    kind: 'page',
-    entity: def.name,
-    startPosition: start,
-    records: matches.slice(start - 1, start - 1 + max),
-  };
+  return answer(matches);
 }
 
 /** The `QueryResponse` object of a result, serialized. */

@@ -91,6 +91,12 @@ export class Table {
         set.add(id);
       }
     }
+    // Seeding writes 100,000s of records before any child index or view exists: no loops then.
+    if (this.childIndexes.size) this.writeChildIndexes(id, old, next);
+    if (this.views.size) this.writeViews(old, next);
+  }
+
+  private writeChildIndexes(id: string, old: Rec | undefined, next: Rec | undefined): void {
     for (const [fieldName, idx] of this.childIndexes) {
       const a = old ? ((old[fieldName] as string | null) ?? null) : null;
       const b = next ? ((next[fieldName] as string | null) ?? null) : null;
@@ -102,6 +108,9 @@ export class Table {
         set.add(id);
       }
     }
+  }
+
+  private writeViews(old: Rec | undefined, next: Rec | undefined): void {
     for (const view of this.views.values()) {
       if (old && (view.withDeleted || !old.IsDeleted)) removeSorted(view.rows, old, view.cmp);
       if (next && (view.withDeleted || !next.IsDeleted)) insertSorted(view.rows, next, view.cmp);
@@ -182,7 +191,8 @@ export interface SingleKey {
   nullsLast: boolean;
 }
 
-function idOrder(a: Rec, b: Rec): number {
+/** Orders records by Id, ascending (the tie-break of every record order). */
+export function idOrder(a: Rec, b: Rec): number {
   const x = a.Id as string;
   const y = b.Id as string;
   return x < y ? -1 : x > y ? 1 : 0;

@@ -2,7 +2,7 @@ import { Dec, jsonNumberText } from '../decimal.ts';
 import { rawNumber } from '../json.ts';
 import type { SalesforceOrg } from '../org/org.ts';
 import { attributes, fieldJson, valueJson } from '../org/serialize.ts';
-import type { Rec, Table, Value } from '../org/table.ts';
+import { idOrder, type Rec, type Table, type Value } from '../org/table.ts';
 import type { ObjectDef } from '../schema/types.ts';
 import type { Plan, ProjectionNode, Seek } from './compile.ts';
 import { compareValues, categoryOf } from './fields.ts';
@@ -13,12 +13,6 @@ export interface RunEnv {
   org: SalesforceOrg;
   scanAll: boolean;
   version: string;
-}
-
-function byId(a: Rec, b: Rec): number {
-  const x = a.Id as string;
-  const y = b.Id as string;
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function visible(rec: Rec, scanAll: boolean): boolean {
@@ -61,7 +55,7 @@ export function selectRows(env: RunEnv, plan: Plan): Rec[] {
   if (plan.seek) {
     const out = seekRows(table, plan.seek).filter((r) => visible(r, env.scanAll) && plan.filter(r));
     if (plan.order) out.sort(plan.order.cmp);
-    else out.sort(byId);
+    else out.sort(idOrder);
     if (plan.offset === 0 && out.length <= wanted) return out;
     return out.slice(plan.offset, wanted);
   }

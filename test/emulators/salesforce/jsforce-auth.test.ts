@@ -23,6 +23,15 @@ function oauth2(e: Emulator) {
   });
 }
 
+/** A form POST to the token endpoint. */
+function postToken(params: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${emu.url}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(params),
+  });
+}
+
 /** Follows the authorize URL (approved at once) and returns the redirect's query. */
 async function approve(url: string): Promise<URLSearchParams> {
   const res = await fetch(url, { redirect: 'manual' });
@@ -48,17 +57,14 @@ describe('OAuth 2.0', () => {
 
     // The raw token answer: the fields a client relies on, a verifiable signature, no expires_in.
     const q2 = await approve(o.getAuthorizationUrl({}));
-    const raw = await fetch(`${emu.url}/services/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: q2.get('code')!,
-        client_id: emu.info.clientId,
-        client_secret: emu.info.clientSecret,
-        redirect_uri: redirectUri,
-      }),
-    });
+    const exchange = {
+      grant_type: 'authorization_code',
+      code: q2.get('code')!,
+      client_id: emu.info.clientId,
+      client_secret: emu.info.clientSecret,
+      redirect_uri: redirectUri,
+    };
+    const raw = await postToken(exchange);
     const body = (await raw.json()) as Record<string, string>;
     expect(Object.keys(body).sort()).toEqual(
       [
@@ -79,17 +85,7 @@ describe('OAuth 2.0', () => {
     expect(body.signature).toBe(expected);
 
     // A code is single use.
-    const reuse = await fetch(`${emu.url}/services/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: q2.get('code')!,
-        client_id: emu.info.clientId,
-        client_secret: emu.info.clientSecret,
-        redirect_uri: redirectUri,
-      }),
-    });
+    const reuse = await postToken(exchange);
     expect(reuse.status).toBe(400);
     expect(await reuse.json()).toMatchObject({ error: 'invalid_grant' });
   });
@@ -99,16 +95,12 @@ describe('OAuth 2.0', () => {
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const o = oauth2(emu);
     const token = async (code: string, v: string) =>
-      fetch(`${emu.url}/services/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code,
-          client_id: emu.info.clientId,
-          redirect_uri: redirectUri,
-          code_verifier: v,
-        }),
+      postToken({
+        grant_type: 'authorization_code',
+        code,
+        client_id: emu.info.clientId,
+        redirect_uri: redirectUri,
+        code_verifier: v,
       });
     const bad = await token(
       (await approve(o.getAuthorizationUrl({ code_challenge: challenge }))).get('code')!,
@@ -197,11 +189,7 @@ describe('OAuth 2.0', () => {
 
   it('answers the token endpoint errors', async () => {
     const post = async (params: Record<string, string>, headers: Record<string, string> = {}) => {
-      const r = await fetch(`${emu.url}/services/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-        body: new URLSearchParams(params),
-      });
+      const r = await postToken(params, headers);
       return { status: r.status, body: (await r.json()) as Record<string, string> };
     };
     expect(await post({ grant_type: 'magic' })).toEqual({
