@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { exchangeQboCode, qboAuthorizeUrl } from '../connectors/qbo/index.ts';
+import { exchangeQboCode, qboAuthorizeUrl, type QboTokens } from '../connectors/qbo/index.ts';
 import {
   exchangeSalesforceCode,
   loginWithPassword,
   pkcePair,
   salesforceAuthorizeUrl,
+  type SalesforceTokens,
 } from '../connectors/salesforce/index.ts';
+import type { ConnectionSettings } from '../connectors/credentials.ts';
 import type { ConnectionRepository } from '../store/connections.ts';
 import { qboFromEmulator, salesforceFromEmulator } from './emulator-connections.ts';
 import { waitForRedirect } from './oauth-loopback.ts';
@@ -74,25 +76,45 @@ export async function connectSalesforceOAuth(
     code: params.get('code')!,
     codeVerifier,
   });
+  await saveSalesforceOAuth(connections, { ...p, tokens });
+  return tokens.instanceUrl;
+}
+
+/** Saves a Salesforce connection made through the OAuth web-server flow (CLI loopback or server callback). */
+export async function saveSalesforceOAuth(
+  connections: ConnectionRepository,
+  p: {
+    id: string;
+    loginUrl: string;
+    apiVersion?: string;
+    clientId: string;
+    clientSecret: string;
+    tokens: SalesforceTokens;
+    /** Settings of the connection being replaced, kept where the new sign-in says nothing. */
+    keep?: ConnectionSettings;
+  },
+): Promise<string> {
+  const label = `Salesforce ${p.tokens.instanceUrl}`;
   await connections.save({
     id: p.id,
     system: 'salesforce',
-    label: `Salesforce ${tokens.instanceUrl}`,
+    label,
     settings: {
-      instanceUrl: tokens.instanceUrl,
+      ...p.keep,
+      instanceUrl: p.tokens.instanceUrl,
       loginUrl: p.loginUrl,
       apiVersion: p.apiVersion ?? SALESFORCE_API_VERSION,
       clientId: p.clientId,
       authFlow: 'oauth',
-      identityUrl: tokens.identityUrl,
+      identityUrl: p.tokens.identityUrl,
     },
     secrets: {
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
+      accessToken: p.tokens.accessToken,
+      refreshToken: p.tokens.refreshToken,
       clientSecret: p.clientSecret,
     },
   });
-  return tokens.instanceUrl;
+  return label;
 }
 
 /** Salesforce username + password + security token. */
@@ -166,19 +188,50 @@ export async function connectQboOAuth(
     redirectUri: p.redirectUri,
     code: params.get('code')!,
   });
-  await connections.save({
+  await saveQboOAuth(connections, {
     id: p.id,
-    system: 'qbo',
-    label: `QuickBooks Online company ${realmId}`,
+    realmId,
+    clientId: p.clientId,
+    clientSecret: p.clientSecret,
+    tokens,
     settings: {
       baseUrl: p.baseUrl,
-      realmId,
-      clientId: p.clientId,
       tokenUrl: p.tokenUrl,
       authorizeUrl: p.authorizeUrl,
       revokeUrl: p.revokeUrl,
     },
-    secrets: { ...tokens, clientSecret: p.clientSecret },
   });
   return realmId;
+}
+
+/** Saves a QuickBooks Online connection made through OAuth (CLI loopback or server callback). */
+export async function saveQboOAuth(
+  connections: ConnectionRepository,
+  p: {
+    id: string;
+    realmId: string;
+    clientId: string;
+    clientSecret: string;
+    tokens: QboTokens;
+    /** Endpoints: baseUrl, tokenUrl, authorizeUrl, revokeUrl. */
+    settings: ConnectionSettings;
+    /** Settings of the connection being replaced, kept where the new sign-in says nothing. */
+    keep?: ConnectionSettings;
+    /** Kept across reconnects: Intuit signs webhooks with the app's verifier token, not the grant's. */
+    webhookVerifierToken?: string;
+  },
+): Promise<string> {
+  const label = `QuickBooks Online company ${p.realmId}`;
+  await connections.save({
+    id: p.id,
+    system: 'qbo',
+    label,
+    settings: { ...p.keep, ...p.settings, realmId: p.realmId, clientId: p.clientId },
+    secrets: {
+      ...p.tokens,
+      clientSecret: p.clientSecret,
+      ...(p.webhookVerifierToken ? { webhookVerifierToken: p.webhookVerifierToken } : {}),
+    },
+  });
+  return label;
 }

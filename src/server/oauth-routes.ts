@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ConnectionCredentials } from '../connectors/credentials.ts';
 import { exchangeQboCode, qboAuthorizeUrl } from '../connectors/qbo/index.ts';
 import { exchangeSalesforceCode, pkcePair, salesforceAuthorizeUrl } from '../connectors/salesforce/index.ts';
-import { INTUIT, SALESFORCE_API_VERSION } from '../runtime/connect.ts';
+import { INTUIT, SALESFORCE_API_VERSION, saveQboOAuth, saveSalesforceOAuth } from '../runtime/connect.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { classify, HttpError, parseWith } from './http-errors.ts';
 
@@ -260,21 +260,14 @@ export function registerOAuthRoutes(app: FastifyInstance, o: OAuthRouteOptions):
         code: q.code,
         codeVerifier: p.codeVerifier,
       });
-      const label = `Salesforce ${tokens.instanceUrl}`;
-      await rt.connections.save({
+      const label = await saveSalesforceOAuth(rt.connections, {
         id: p.connection,
-        system: 'salesforce',
-        label,
-        settings: {
-          ...(current?.settings ?? {}),
-          instanceUrl: tokens.instanceUrl,
-          loginUrl: p.settings.loginUrl,
-          apiVersion: p.settings.apiVersion,
-          clientId: p.clientId,
-          authFlow: 'oauth',
-          identityUrl: tokens.identityUrl,
-        },
-        secrets: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, clientSecret: secret },
+        loginUrl: p.settings.loginUrl!,
+        apiVersion: p.settings.apiVersion,
+        clientId: p.clientId,
+        clientSecret: secret,
+        tokens,
+        keep: current?.settings,
       });
       rt.forget(p.connection);
       req.log.info({ connection: p.connection }, 'Salesforce connected');
@@ -353,13 +346,15 @@ export function registerOAuthRoutes(app: FastifyInstance, o: OAuthRouteOptions):
       });
       const verifier =
         str(current?.secrets.webhookVerifierToken) ?? str(o.env.QBO_WEBHOOK_VERIFIER_TOKEN?.trim());
-      const label = `QuickBooks Online company ${q.realmId}`;
-      await rt.connections.save({
+      const label = await saveQboOAuth(rt.connections, {
         id: p.connection,
-        system: 'qbo',
-        label,
-        settings: { ...(current?.settings ?? {}), ...p.settings, realmId: q.realmId, clientId: p.clientId },
-        secrets: { ...tokens, clientSecret: secret, ...(verifier ? { webhookVerifierToken: verifier } : {}) },
+        realmId: q.realmId,
+        clientId: p.clientId,
+        clientSecret: secret,
+        tokens,
+        settings: p.settings,
+        keep: current?.settings,
+        webhookVerifierToken: verifier,
       });
       rt.forget(p.connection);
       req.log.info({ connection: p.connection, realmId: q.realmId }, 'QuickBooks connected');
