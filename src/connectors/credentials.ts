@@ -24,6 +24,15 @@ export interface ConnectionCredentials {
   tokenVersion: number;
 }
 
+/** What a rotation may change besides the secrets, committed with them. */
+export interface Rotation {
+  /**
+   * Merges these settings into the connection's (e.g. the instance URL a Salesforce refresh
+   * answered); committed only when the rotation returns new secrets.
+   */
+  updateSettings(patch: ConnectionSettings): void;
+}
+
 /**
  * Where connectors keep tokens. `rotate` runs its callback while holding the connection's row
  * lock and commits what it returns before returning: a rotated refresh token is durable before
@@ -39,7 +48,7 @@ export interface CredentialVault {
    */
   rotate(
     connectionId: string,
-    fn: (current: ConnectionCredentials) => Promise<ConnectionSecrets | null>,
+    fn: (current: ConnectionCredentials, rotation: Rotation) => Promise<ConnectionSecrets | null>,
   ): Promise<ConnectionCredentials>;
   /** Records the connection's health (e.g. 'needs-reauth' after invalid_grant) for the admin to see. */
   setStatus(

@@ -67,8 +67,10 @@ export async function openRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const file = opts.configFile === undefined ? configPath(undefined, env) : opts.configFile;
   const config = opts.config ?? (file ? await loadConfig(file) : defaultConfig());
   const location = opts.location ?? locationFromEnv(env);
+  const sealer = sealerFromEnv(env, location.dataDir ?? env.LEDGERBRIDGE_DATA ?? '.ledgerbridge', {
+    requireEnvKey: !!location.databaseUrl,
+  });
   const store = await openMigratedStore(location);
-  const sealer = sealerFromEnv(env, location.dataDir ?? env.LEDGERBRIDGE_DATA ?? '.ledgerbridge');
   const connections = new ConnectionRepository(store, sealer);
 
   const sfConnectors = new Map<string, Promise<SalesforceConnector>>();

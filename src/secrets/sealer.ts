@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** Thrown when the secret key is missing, malformed, or not the one a secret was sealed with. */
@@ -67,25 +67,67 @@ function parseKey(text: string, where: string): Buffer {
   return key;
 }
 
+export interface SealerFromEnvOptions {
+  /**
+   * The key must be configured (LEDGERBRIDGE_SECRET_KEY, or an explicit LEDGERBRIDGE_KEY_FILE):
+   * for a database several workers share (PostgreSQL), where a key file each one created in its
+   * own working directory would seal secrets the others cannot open.
+   */
+  requireEnvKey?: boolean;
+}
+
 /** The sealer for this process: key from the environment, else from (or into) the key file. */
 export function sealerFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   dataDir = env.LEDGERBRIDGE_DATA || '.ledgerbridge',
+  opts: SealerFromEnvOptions = {},
 ): Sealer {
   if (env.LEDGERBRIDGE_SECRET_KEY)
     return new Sealer(parseKey(env.LEDGERBRIDGE_SECRET_KEY, 'LEDGERBRIDGE_SECRET_KEY'));
-  const file = resolve(env.LEDGERBRIDGE_KEY_FILE || `${dataDir}/secret.key`);
-  if (existsSync(file)) return new Sealer(parseKey(readFileSync(file, 'utf8'), `the key file ${file}`));
+  if (opts.requireEnvKey && !env.LEDGERBRIDGE_KEY_FILE) {
+    const local = resolve(`${dataDir}/secret.key`);
+    throw new SecretKeyError(
+      'a shared database (PostgreSQL) needs the same secret key in every worker: set LEDGERBRIDGE_SECRET_KEY ' +
+        '(32 bytes, base64 or 64 hex digits, e.g. from `openssl rand -base64 32`) or LEDGERBRIDGE_KEY_FILE ' +
+        '(a key file all workers read) — a key file created in this directory would seal secrets the others cannot open' +
+        (existsSync(local)
+          ? `; secrets already stored were likely sealed with ${local}: set LEDGERBRIDGE_KEY_FILE=${local} (or its content as LEDGERBRIDGE_SECRET_KEY)`
+          : ''),
+    );
+  }
+  return new Sealer(keyFile(resolve(env.LEDGERBRIDGE_KEY_FILE || `${dataDir}/secret.key`)));
+}
+
+/**
+ * Reads the key file, creating it first when it does not exist. The key is written to a
+ * temporary file and linked into place (link fails if the name exists), so the key file never
+ * exists without its whole content, and when two processes race both end with the one that was
+ * linked first.
+ */
+function keyFile(file: string): Buffer {
+  const read = () => parseKey(readFileSync(file, 'utf8'), `the key file ${file}`);
+  if (existsSync(file)) return read();
   mkdirSync(dirname(file), { recursive: true });
   const key = randomBytes(32);
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temp, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   try {
-    writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    chmodSync(temp, 0o600);
+    try {
+      linkSync(temp, file);
+    } catch (e) {
+      // A file system without hard links: exclusive create of the final name (a reader may
+      // then, for an instant, find it empty).
+      if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes((e as NodeJS.ErrnoException).code ?? ''))
+        throw e;
+      writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    }
   } catch (e) {
     // Another process created it first: use theirs, or the two would seal with different keys.
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-      return new Sealer(parseKey(readFileSync(file, 'utf8'), `the key file ${file}`));
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return read();
     throw e;
+  } finally {
+    rmSync(temp, { force: true });
   }
-  chmodSync(file, 0o600);
-  return new Sealer(key);
+  return key;
 }

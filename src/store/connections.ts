@@ -4,6 +4,7 @@ import type {
   ConnectionSecrets,
   ConnectionSettings,
   CredentialVault,
+  Rotation,
 } from '../connectors/credentials.ts';
 import type { Sealer } from '../secrets/sealer.ts';
 import type { Store } from './database.ts';
@@ -104,7 +105,7 @@ export class ConnectionRepository implements CredentialVault {
 
   async rotate(
     id: string,
-    fn: (current: ConnectionCredentials) => Promise<ConnectionSecrets | null>,
+    fn: (current: ConnectionCredentials, rotation: Rotation) => Promise<ConnectionSecrets | null>,
   ): Promise<ConnectionCredentials> {
     return this.store.db.transaction().execute(async (trx) => {
       const row = await trx
@@ -115,12 +116,18 @@ export class ConnectionRepository implements CredentialVault {
         .executeTakeFirst();
       if (!row) throw new UnknownConnectionError(id);
       const current = this.credentials(row);
-      const next = await fn(current);
+      const changed: { settings?: ConnectionSettings } = {};
+      const next = await fn(current, {
+        updateSettings: (patch) => {
+          changed.settings = { ...(changed.settings ?? current.settings), ...patch };
+        },
+      });
       if (!next) return current;
       const secrets = { ...current.secrets, ...next };
       const updated = await trx
         .updateTable('connections')
         .set({
+          ...(changed.settings ? { settings: JSON.stringify(changed.settings) } : {}),
           secrets: this.sealer.seal(secrets),
           token_version: row.token_version + 1,
           status: 'active',

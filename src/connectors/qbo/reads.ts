@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ConnectorError } from '../errors.ts';
 import { checkEntityName, entityPath, isNameList, NOT_IN_CDC, quote } from './entities.ts';
 import { CdcWindowError, hasCode, QboApiError, QboUsageError } from './errors.ts';
 import {
@@ -28,15 +29,28 @@ const TIE_REWIND = 50;
 
 type Obj = Record<string, unknown>;
 
-function rowsOf(container: unknown, entity: string): QbRecord[] {
-  if (!container || typeof container !== 'object') return [];
-  const o = container as Obj;
-  const direct = o[entity];
-  if (Array.isArray(direct)) return direct as QbRecord[];
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * An answer that is not the shape QuickBooks documents (a proxy's page, a changed API): never
+ * read as "no rows", or a first sync would see an empty company and create every record again.
+ */
+function badResponse(endpoint: string, what: string): ConnectorError {
+  return new ConnectorError('qbo', `${endpoint}: QuickBooks answered 200 ${what}`, {
+    code: 'BAD_RESPONSE',
+    transient: false,
+  });
+}
+
+/** The entity's rows in a QueryResponse object (none when its key is absent, as QuickBooks does for no rows). */
+function rowsOf(container: Obj, entity: string, endpoint: string): QbRecord[] {
   const lower = entity.toLowerCase();
-  for (const [k, v] of Object.entries(o))
-    if (Array.isArray(v) && k.toLowerCase() === lower) return v as QbRecord[];
-  return [];
+  const key = entity in container ? entity : Object.keys(container).find((k) => k.toLowerCase() === lower);
+  if (key === undefined) return [];
+  const rows = container[key];
+  if (!Array.isArray(rows) || !rows.every(isObj))
+    throw badResponse(endpoint, `with QueryResponse.${key} that is not a list of records`);
+  return rows as QbRecord[];
 }
 
 function normalize(rec: QbRecord): QbRecord {
@@ -85,8 +99,16 @@ export class Reader {
             kind: 'read',
           },
     );
+    // No rows is `"QueryResponse":{}`; an answer without the object is not an empty result.
     const qr = answer.body.QueryResponse;
-    return qr && typeof qr === 'object' ? (qr as Obj) : {};
+    if (!isObj(qr))
+      throw badResponse(
+        useGet ? 'GET query' : 'POST query',
+        qr === undefined
+          ? `without a QueryResponse (to "${text.slice(0, 120)}")`
+          : `with a QueryResponse that is not an object (to "${text.slice(0, 120)}")`,
+      );
+    return qr;
   }
 
   /** One entity by id; null on 610 (not found or deleted). */
@@ -120,7 +142,7 @@ export class Reader {
       const qr = await this.statement(
         `SELECT * FROM ${entity}${where}${orderBy} STARTPOSITION ${start} MAXRESULTS ${size}`,
       );
-      const rows = rowsOf(qr, entity);
+      const rows = rowsOf(qr, entity, 'query');
       if (rows.length > 0) yield rows;
       if (rows.length < size) return;
       start += rows.length;
@@ -133,8 +155,10 @@ export class Reader {
     const qr = await this.statement(
       `SELECT COUNT(*) FROM ${entity}${where?.trim() ? ` WHERE ${where.trim()}` : ''}`,
     );
-    const n = Number(qr.totalCount ?? 0);
-    return Number.isFinite(n) ? n : 0;
+    const n = typeof qr.totalCount === 'number' ? qr.totalCount : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw badResponse('query', `without a totalCount for SELECT COUNT(*) FROM ${entity}`);
+    return n;
   }
 
   /** Records by id, inactive names included, in as few `Id IN (…)` queries as the page cap allows. */
@@ -149,7 +173,7 @@ export class Reader {
       const qr = await this.statement(
         `SELECT * FROM ${entity} WHERE ${conds.join(' AND ')} MAXRESULTS ${IDS_PER_QUERY}`,
       );
-      for (const rec of rowsOf(qr, entity)) found.set(String(rec.Id), rec);
+      for (const rec of rowsOf(qr, entity, 'query')) found.set(String(rec.Id), rec);
     }
     return unique.flatMap((id) => {
       const rec = found.get(id);
@@ -192,17 +216,26 @@ export class Reader {
     const records: Record<string, QbRecord[]> = Object.fromEntries(
       entities.map((e) => [e, [] as QbRecord[]]),
     );
-    const responses = Array.isArray(body.CDCResponse)
-      ? body.CDCResponse
-      : body.CDCResponse
-        ? [body.CDCResponse]
-        : [];
+    // `"CDCResponse":[{"QueryResponse":[{…},{}]}]`, one QueryResponse per entity, `{}` when it has no changes.
+    const cdc = body.CDCResponse;
+    if (!Array.isArray(cdc) && !isObj(cdc))
+      throw badResponse(
+        'GET cdc',
+        cdc === undefined ? 'without a CDCResponse' : 'with a CDCResponse that is not a list',
+      );
+    const responses: unknown[] = Array.isArray(cdc) ? cdc : [cdc];
     let total = 0;
     for (const resp of responses) {
-      const qrs = (resp as Obj | null)?.QueryResponse;
-      for (const qr of Array.isArray(qrs) ? qrs : qrs ? [qrs] : []) {
+      const qrs = isObj(resp) ? resp.QueryResponse : undefined;
+      const list: unknown[] = Array.isArray(qrs) ? qrs : [qrs];
+      if (!list.every(isObj))
+        throw badResponse(
+          'GET cdc',
+          'with a CDCResponse item whose QueryResponse is missing or not an object',
+        );
+      for (const qr of list as Obj[]) {
         for (const e of entities) {
-          const rows = rowsOf(qr, e).map(normalize);
+          const rows = rowsOf(qr, e, 'GET cdc').map(normalize);
           records[e]!.push(...rows);
           total += rows.length;
         }
@@ -320,7 +353,7 @@ export class Reader {
       const qr = await this.statement(
         `SELECT * FROM ${entity}${where} ORDERBY MetaData.LastUpdatedTime STARTPOSITION ${start} MAXRESULTS ${PAGE_SIZE}`,
       );
-      const rows = rowsOf(qr, entity);
+      const rows = rowsOf(qr, entity, 'query');
       const fresh = rows.filter((r) => !(updatedMs(r) <= fromAt && seenAtFrom.has(String(r.Id))));
       if (rows.length < PAGE_SIZE) {
         if (fresh.length) yield sorted(fresh);

@@ -66,6 +66,13 @@ function networkCode(e: unknown): string | undefined {
   return undefined;
 }
 
+/** A short description of an unreadable body, for messages. */
+function describeBody(text: string): string {
+  if (text.trimStart().startsWith('<')) return /<title>([^<]*)</i.exec(text)?.[1]?.trim() || 'an HTML page';
+  const head = text.slice(0, 60).replace(/\s+/g, ' ');
+  return `${text.length} characters: ${JSON.stringify(head)}${text.length > 60 ? '…' : ''}`;
+}
+
 /**
  * Sends Accounting API calls: pinned minorversion, bearer token (refreshed once on a 401),
  * the realm's throttle, and retries with exponential backoff for network failures, 5xx and 429
@@ -242,20 +249,19 @@ export class Transport {
       this.o.logger.debug({ endpoint: call.endpoint, intuitTid: tid, fault }, 'QuickBooks fault');
       return { kind: 'fail', error: new QboApiError(message, fault, { status, intuitTid: tid }) };
     }
-    if (status >= 400 || !body || typeof body !== 'object' || Array.isArray(body)) {
-      return {
-        kind: 'fail',
-        error: new ConnectorError(
-          'qbo',
-          status >= 400
-            ? message
-            : `${call.endpoint}: QuickBooks answered ${status} with a body that is not JSON`,
-          {
-            code: `HTTP_${status}`,
-            status,
-          },
-        ),
-      };
+    if (status >= 400) {
+      return { kind: 'fail', error: new ConnectorError('qbo', message, { code: `HTTP_${status}`, status }) };
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      // A success status with a cut-off or foreign body (a proxy's HTML page, a dropped
+      // connection mid-body): worth asking again. A write may have been applied; its retry
+      // carries the same requestid, and if every answer stays unreadable it ends ambiguous.
+      const error = new ConnectorError(
+        'qbo',
+        `${call.endpoint}: QuickBooks answered ${status} with a body that is not a JSON object (${describeBody(text)})`,
+        { code: 'BAD_RESPONSE', status, transient: true },
+      );
+      return { kind: 'retry', error, ambiguous: call.kind !== 'read', throttled: false };
     }
     return { kind: 'ok', answer: { status, body: body as Record<string, unknown> } };
   }

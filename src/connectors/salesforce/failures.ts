@@ -81,13 +81,35 @@ function describeErrors(errors: SfApiError[], fallback: string): string {
     .join('; ');
 }
 
+/**
+ * A success status whose body does not parse (truncated JSON, a proxy's HTML page): Salesforce
+ * processed the request but its answer is lost. Worth repeating when the call is idempotent; a
+ * create may have been applied, so it ends ambiguous (see withRetries).
+ */
+export class UnreadableAnswerError extends ConnectorError {
+  override name = 'UnreadableAnswerError';
+}
+
+/** The error for an unreadable success body of the call `what`. */
+export function unreadableAnswer(what: string, text: string, cause?: unknown): UnreadableAnswerError {
+  const t = text.trimStart();
+  const shown = t.startsWith('<')
+    ? (/<title>([^<]*)</i.exec(t)?.[1]?.trim() ?? '') || 'an HTML page'
+    : `${text.length} characters: ${JSON.stringify(text.slice(0, 60))}${text.length > 60 ? '…' : ''}`;
+  return new UnreadableAnswerError('salesforce', `${what}: the answer is not valid JSON (${shown})`, {
+    code: 'BAD_RESPONSE',
+    transient: true,
+    cause,
+  });
+}
+
 /** Classifies an error thrown by a REST call (made with responseType text, so bodies are raw). */
 export function classify(err: unknown, what: string): Failure {
   if (err instanceof ConnectorError) {
     return {
       error: err,
       retry: err.transient && !(err instanceof ApiLimitError) && !(err instanceof AuthError),
-      maybeApplied: false,
+      maybeApplied: err instanceof UnreadableAnswerError,
     };
   }
   const e = err as {

@@ -46,6 +46,35 @@ function isChildResult(v: unknown): v is ChildResult {
   return !!v && typeof v === 'object' && Array.isArray((v as ChildResult).records) && 'done' in (v as object);
 }
 
+/**
+ * A query answer checked for its shape: a page without a `records` list is not "no rows" (a
+ * first sync would see an empty org and create every account again).
+ */
+function checkPage(page: unknown, what: string): QueryPage {
+  const p = page as Partial<QueryPage> | null;
+  const missing =
+    !p || typeof p !== 'object' || Array.isArray(p)
+      ? `an answer that is not a query result (${p === null ? 'null' : Array.isArray(p) ? 'a list' : typeof p})`
+      : !Array.isArray(p.records)
+        ? p.records === undefined
+          ? 'a query result without "records"'
+          : '"records" that is not a list'
+        : !p.records.every((r) => !!r && typeof r === 'object' && !Array.isArray(r))
+          ? '"records" holding something other than records'
+          : typeof p.done !== 'boolean'
+            ? 'a query result without "done"'
+            : p.done === false && typeof p.nextRecordsUrl !== 'string'
+              ? 'a page not done but without "nextRecordsUrl"'
+              : null;
+  if (missing) {
+    throw new ConnectorError('salesforce', `${what}: Salesforce answered ${missing}`, {
+      code: 'BAD_RESPONSE',
+      transient: false,
+    });
+  }
+  return p as QueryPage;
+}
+
 /** Runs SOQL and yields its pages; child subquery results that were cut short are completed. */
 export async function* queryPages<T extends SfRecord>(
   rest: RestClient,
@@ -55,21 +84,27 @@ export async function* queryPages<T extends SfRecord>(
   const batch = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.floor(opts.batchSize ?? MAX_BATCH)));
   const headers = { 'Sforce-Query-Options': `batchSize=${batch}` };
   const resource = opts.all ? 'queryAll' : 'query';
-  let page = await rest.call<QueryPage>(
-    resource,
-    { method: 'GET', path: `/${resource}?q=${encodeSoql(soql)}`, headers },
-    { idempotent: true },
+  let page = checkPage(
+    await rest.call<unknown>(
+      resource,
+      { method: 'GET', path: `/${resource}?q=${encodeSoql(soql)}`, headers },
+      { idempotent: true },
+    ),
+    `GET ${resource}`,
   );
   for (;;) {
-    const records = stripAttributes(page.records ?? []);
+    const records = stripAttributes(page.records);
     await completeChildren(rest, records, headers);
     yield records as T[];
     if (page.done || !page.nextRecordsUrl) return;
     const next: string = page.nextRecordsUrl;
-    page = await rest.call<QueryPage>(
-      `${resource} more`,
-      { method: 'GET', path: next, headers },
-      { idempotent: true },
+    page = checkPage(
+      await rest.call<unknown>(
+        `${resource} more`,
+        { method: 'GET', path: next, headers },
+        { idempotent: true },
+      ),
+      `GET ${resource} more`,
     );
   }
 }
@@ -86,12 +121,15 @@ async function completeChildren(
       let next: string | undefined = child.nextRecordsUrl;
       const all = [...(child.records ?? [])];
       while (next) {
-        const more: QueryPage = await rest.call<QueryPage>(
-          'query more (child records)',
-          { method: 'GET', path: next, headers },
-          { idempotent: true },
+        const more = checkPage(
+          await rest.call<unknown>(
+            'query more (child records)',
+            { method: 'GET', path: next, headers },
+            { idempotent: true },
+          ),
+          'GET query more (child records)',
         );
-        all.push(...stripAttributes(more.records ?? []));
+        all.push(...stripAttributes(more.records));
         next = more.done ? undefined : more.nextRecordsUrl;
       }
       rec[key] = { totalSize: all.length, done: true, records: all };
@@ -272,5 +310,15 @@ export async function deletedIds(
     { method: 'GET', path },
     { idempotent: true },
   );
-  return (res?.deletedRecords ?? []).map((r) => ({ id: r.id, deletedDate: r.deletedDate }));
+  if (!res || typeof res !== 'object' || !Array.isArray(res.deletedRecords)) {
+    throw new ConnectorError(
+      'salesforce',
+      'GET sobjects deleted: Salesforce answered without a "deletedRecords" list',
+      {
+        code: 'BAD_RESPONSE',
+        transient: false,
+      },
+    );
+  }
+  return res.deletedRecords.map((r) => ({ id: r.id, deletedDate: r.deletedDate }));
 }

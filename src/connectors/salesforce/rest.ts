@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ConnectorError } from '../errors.ts';
+import { unreadableAnswer } from './failures.ts';
 import { parseExact, stringifyExact } from './json.ts';
 import type { UsageGovernor } from './limits.ts';
 import { withRetries, type RetryPolicy } from './retry.ts';
@@ -18,6 +19,15 @@ export interface RestRequest {
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
+}
+
+/** A success answer's body, parsed; one that is not JSON (cut off, a proxy's HTML page) is an unreadable answer. */
+function parseBody(text: string, what: string): unknown {
+  try {
+    return parseExact(text);
+  } catch (e) {
+    throw unreadableAnswer(what, text, e);
+  }
 }
 
 export class RestClient {
@@ -68,7 +78,7 @@ export class RestClient {
         { method: req.method, url: path, ...(body !== undefined ? { body } : {}), headers },
         { responseType: 'text/plain' },
       );
-      return (typeof text === 'string' ? parseExact(text) : null) as T;
+      return (typeof text === 'string' ? parseBody(text, `${req.method} ${path.split('?')[0]}`) : null) as T;
     } catch (e) {
       throw this.unwrapRefreshFailure(e);
     }

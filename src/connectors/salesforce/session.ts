@@ -76,7 +76,7 @@ export class SalesforceSession {
 
   private constructor(
     private readonly opts: SessionOptions,
-    readonly settings: SalesforceSettings,
+    public settings: SalesforceSettings,
     creds: ConnectionCredentials,
   ) {
     this.tokenVersion = creds.tokenVersion;
@@ -136,12 +136,16 @@ export class SalesforceSession {
     }
     this.refreshesWithoutSuccess++;
     const startedFrom = this.tokenVersion;
-    let instanceUrl: string | undefined;
+    let renewed = false;
     try {
-      const creds = await vault.rotate(connectionId, async (current) => {
+      const creds = await vault.rotate(connectionId, async (current, rotation) => {
         if (current.tokenVersion !== startedFrom) return null; // another worker already renewed: adopt it
         const fresh = await this.signIn(current.secrets);
-        instanceUrl = fresh.instanceUrl;
+        renewed = true;
+        // The org may have moved (instance refresh, split): the new instance goes with the new
+        // session into the same commit, or the next start would talk to the old one.
+        const moved = fresh.instanceUrl?.replace(/\/+$/, '');
+        if (moved && moved !== current.settings.instanceUrl) rotation.updateSettings({ instanceUrl: moved });
         const next: ConnectionSecrets = { accessToken: fresh.accessToken };
         if (fresh.refreshToken) next.refreshToken = fresh.refreshToken;
         return next;
@@ -153,14 +157,15 @@ export class SalesforceSession {
       if (creds.secrets.refreshToken && this.conn.refreshToken !== creds.secrets.refreshToken) {
         this.conn.refreshToken = creds.secrets.refreshToken;
       }
-      if (instanceUrl && instanceUrl.replace(/\/+$/, '') !== this.conn.instanceUrl) {
-        logger?.info(
-          { from: this.conn.instanceUrl, to: instanceUrl },
-          'salesforce instance URL changed on sign-in',
-        );
-        this.conn.instanceUrl = instanceUrl.replace(/\/+$/, '');
+      // The stored instance: the one this sign-in answered, or the one the worker we adopt from stored.
+      const stored = creds.settings.instanceUrl;
+      const instanceUrl = typeof stored === 'string' && stored ? stored.replace(/\/+$/, '') : undefined;
+      if (instanceUrl && instanceUrl !== this.conn.instanceUrl) {
+        logger?.info({ from: this.conn.instanceUrl, to: instanceUrl }, 'salesforce instance URL changed');
+        this.conn.instanceUrl = instanceUrl;
+        this.settings = { ...this.settings, instanceUrl };
       }
-      logger?.info({ connectionId, adopted: instanceUrl === undefined }, 'salesforce session renewed');
+      logger?.info({ connectionId, adopted: !renewed }, 'salesforce session renewed');
       this.lastRefreshFailure = null;
       return token;
     } catch (e) {

@@ -41,8 +41,8 @@ function crashingVault(inner: CredentialVault, when: 'before-commit' | 'after-co
     setStatus: (id, s, m) => inner.setStatus(id, s, m),
     async rotate(id, fn) {
       if (when === 'before-commit') {
-        return inner.rotate(id, async (current) => {
-          const next = await fn(current);
+        return inner.rotate(id, async (current, rotation) => {
+          const next = await fn(current, rotation);
           if (next) throw new SimulatedCrash('died after the token response, before the commit');
           return next;
         });

@@ -5,6 +5,7 @@ import type {
   ConnectionCredentials,
   ConnectionSecrets,
   CredentialVault,
+  Rotation,
 } from '../../../src/connectors/credentials.ts';
 import {
   AmbiguousWriteError,
@@ -96,13 +97,17 @@ class MemoryVault implements CredentialVault {
   }
   rotate(
     _id: string,
-    fn: (c: ConnectionCredentials) => Promise<ConnectionSecrets | null>,
+    fn: (c: ConnectionCredentials, r: Rotation) => Promise<ConnectionSecrets | null>,
   ): Promise<ConnectionCredentials> {
     const run = this.lock.then(async () => {
-      const next = await fn(structuredClone(this.creds));
+      let settings = this.creds.settings;
+      const next = await fn(structuredClone(this.creds), {
+        updateSettings: (patch) => (settings = { ...settings, ...patch }),
+      });
       if (next)
         this.creds = {
           ...this.creds,
+          settings,
           secrets: { ...this.creds.secrets, ...next },
           tokenVersion: this.creds.tokenVersion + 1,
         };
@@ -328,3 +333,113 @@ describe('QBO transport', () => {
     expect(most).toBe(3);
   });
 });
+
+describe('QBO answers of the wrong shape', () => {
+  it('retries a 200 whose body is truncated JSON or an HTML page, on a read', async () => {
+    const s = await stub((_req, n) =>
+      n === 1
+        ? { status: 200, body: '{"QueryResponse":{"Customer":[{"Id":"1","DisplayName":"A"' }
+        : n === 2
+          ? { status: 200, body: '<html><head><title>Sign in</title></head><body>proxy</body></html>' }
+          : ok({ QueryResponse: { totalCount: 4 } }),
+    );
+    const { c } = await connect(s.url);
+    expect(await c.count('Customer')).toBe(4);
+    expect(s.seen).toHaveLength(3);
+
+    const never = await stub(() => ({ status: 200, body: '{"QueryResponse":{"Cust' }));
+    const { c: c2 } = await connect(never.url, { retries: 2 });
+    const err = await c2.count('Customer').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err).not.toBeInstanceOf(AmbiguousWriteError);
+    expect(err).toMatchObject({ code: 'BAD_RESPONSE', status: 200, transient: true });
+    expect((err as Error).message).toMatch(/GET query: .*not a JSON object/);
+    expect(never.seen).toHaveLength(3);
+  });
+
+  it('retries a write whose 200 answer is unreadable with the same requestid, and ends ambiguous', async () => {
+    const s = await stub((_req, n) =>
+      n === 1 ? { status: 200, body: '{"BatchItemResponse":[{"bId":"a","Cus' } : ok({ Customer: customer }),
+    );
+    const { c } = await connect(s.url);
+    expect((await c.write('Customer', 'create', { DisplayName: 'A' }, 'w-trunc')).Id).toBe('1');
+    expect(s.seen.map((r) => r.query.get('requestid'))).toEqual(['w-trunc', 'w-trunc']);
+
+    const never = await stub(() => ({ status: 200, body: '<html><body>gateway</body></html>' }));
+    const { c: c2 } = await connect(never.url, { retries: 1 });
+    const err = await c2
+      .batch([{ bId: 'a', operation: 'create', entity: 'Customer', body: { DisplayName: 'A' } }], 'b-html')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmbiguousWriteError);
+    expect(err).toMatchObject({ code: 'BAD_RESPONSE', transient: true });
+    expect(never.seen.map((r) => r.query.get('requestid'))).toEqual(['b-html', 'b-html']);
+  });
+
+  it('reads `"QueryResponse":{}` as no rows, but an answer without QueryResponse as BAD_RESPONSE', async () => {
+    const empty = await stub(() => ok({ QueryResponse: {} }));
+    const { c } = await connect(empty.url);
+    const pages: unknown[] = [];
+    for await (const p of c.query('Customer')) pages.push(p);
+    expect(pages).toEqual([]);
+    expect(await c.readMany('Customer', ['1', '2'])).toEqual([]);
+
+    for (const body of [{}, { QueryResponse: null }, { QueryResponse: [] }, { QueryResponse: 'none' }]) {
+      const s = await stub(() => ok(body));
+      const { c: bad } = await connect(s.url);
+      const err = await collectAll(bad.query('Customer')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConnectorError);
+      expect(err).toMatchObject({ code: 'BAD_RESPONSE', transient: false });
+      expect((err as Error).message).toMatch(/GET query: .*QueryResponse.*SELECT \* FROM Customer/);
+      // Reading changes from the start (a first sync) must not see an empty company either.
+      const first = await collectAll(bad.readChanges({ entity: 'Customer', since: null })).catch(
+        (e: unknown) => e,
+      );
+      expect(first).toMatchObject({ code: 'BAD_RESPONSE' });
+      expect(await bad.count('Customer').catch((e: unknown) => e)).toMatchObject({ code: 'BAD_RESPONSE' });
+    }
+
+    const notAList = await stub(() => ok({ QueryResponse: { Customer: customer, startPosition: 1 } }));
+    const { c: c3 } = await connect(notAList.url);
+    const err = await collectAll(c3.query('Customer')).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'BAD_RESPONSE' });
+    expect((err as Error).message).toMatch(/QueryResponse\.Customer .*not a list/);
+
+    const noCount = await stub(() => ok({ QueryResponse: {} }));
+    const { c: c4 } = await connect(noCount.url);
+    expect(await c4.count('Customer').catch((e: unknown) => e)).toMatchObject({ code: 'BAD_RESPONSE' });
+  });
+
+  it('reads an empty CDC answer as no changes, but one without CDCResponse as BAD_RESPONSE', async () => {
+    const empty = await stub(() => ok({ CDCResponse: [{ QueryResponse: [{}, {}] }] }));
+    const { c } = await connect(empty.url);
+    expect(await c.cdc(['Customer', 'Invoice'], new Date())).toEqual({
+      records: { Customer: [], Invoice: [] },
+      truncated: [],
+    });
+
+    for (const body of [
+      {},
+      { CDCResponse: 'x' },
+      { CDCResponse: [{}] },
+      { CDCResponse: [{ QueryResponse: [null] }] },
+    ]) {
+      const s = await stub(() => ok(body));
+      const { c: bad } = await connect(s.url);
+      const err = await bad.cdc(['Customer'], new Date()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConnectorError);
+      expect(err).toMatchObject({ code: 'BAD_RESPONSE', transient: false });
+      expect((err as Error).message).toMatch(/^GET cdc: .*(CDCResponse|QueryResponse)/);
+      const since = new Date(Date.now() - 3_600_000).toISOString();
+      const changes = await collectAll(bad.readChanges({ entity: 'Customer', since })).catch(
+        (e: unknown) => e,
+      );
+      expect(changes).toMatchObject({ code: 'BAD_RESPONSE' });
+    }
+  });
+});
+
+async function collectAll<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const p of pages) out.push(...p);
+  return out;
+}

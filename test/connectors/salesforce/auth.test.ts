@@ -289,3 +289,56 @@ describe('username + password + security token', () => {
     expect((await h.repo.list()).find((x) => x.id === 'sf')!.status).toBe('needs-reauth');
   });
 });
+
+describe('instance URL change on refresh', () => {
+  // The same emulator under another name: the session works there until a refresh answers the new instance.
+  const otherName = () => h.emu.url.replace('127.0.0.1', 'localhost');
+  const settings = (instanceUrl: string) => ({
+    instanceUrl,
+    loginUrl: h.emu.info.loginUrl,
+    apiVersion: h.emu.info.apiVersion,
+    clientId: h.emu.info.clientId,
+    authFlow: 'oauth',
+  });
+
+  it('stores the instance a sign-in answers with the new session, and a new connector starts there', async () => {
+    // The stored instance is gone (nothing listens there) and there is no session yet.
+    await h.saveConnection({
+      settings: settings('http://127.0.0.1:9'),
+      secrets: { refreshToken: h.emu.info.refreshToken, clientSecret: h.emu.info.clientSecret },
+    });
+    const before = await h.repo.get('sf');
+    const c = await h.connector();
+    expect(c.instanceUrl).toBe(h.emu.url);
+    expect((await pages(c.query('SELECT Id FROM Account LIMIT 1'))).flat()).toHaveLength(1);
+    const after = await h.repo.get('sf');
+    expect(after.tokenVersion).toBe(before.tokenVersion + 1);
+    expect(after.settings).toEqual({ ...before.settings, instanceUrl: h.emu.url });
+
+    const c2 = await h.connector();
+    expect(c2.instanceUrl).toBe(h.emu.url);
+    await pages(c2.query('SELECT Id FROM Account LIMIT 1'));
+    expect(c2.stats.snapshot()['POST oauth2/token']).toBeUndefined();
+  });
+
+  it('stores a new instance from a refresh mid-run; a worker that adopts the session moves too', async () => {
+    expect(otherName()).not.toBe(h.emu.url);
+    await h.saveConnection({ settings: settings(otherName()) });
+    const a = await h.connector();
+    const b = await h.connector();
+    expect([a.instanceUrl, b.instanceUrl]).toEqual([otherName(), otherName()]);
+    await revoke((await h.repo.get('sf')).secrets.accessToken!);
+    await pages(a.query('SELECT Id FROM Account LIMIT 1'));
+    expect(a.stats.snapshot()['POST oauth2/token']).toBe(1);
+    expect(a.instanceUrl).toBe(h.emu.url);
+    expect((await h.repo.get('sf')).settings.instanceUrl).toBe(h.emu.url);
+
+    await pages(b.query('SELECT Id FROM Account LIMIT 1'));
+    expect(b.stats.snapshot()['POST oauth2/token']).toBeUndefined();
+    expect(b.instanceUrl).toBe(h.emu.url);
+    expect((await h.repo.get('sf')).settings).toMatchObject({
+      instanceUrl: h.emu.url,
+      clientId: h.emu.info.clientId,
+    });
+  });
+});
