@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { upsertDirectory, type DirectoryEntry } from '../store/directory.ts';
-import { queueErrors, resolveErrors, type QueuedErrorInput } from '../store/error-queue.ts';
-import { journalApplied } from '../store/journal.ts';
+import { mergeErrors, queueErrors, resolveErrors, type QueuedErrorInput } from '../store/error-queue.ts';
+import { journalAbandoned, journalApplied } from '../store/journal.ts';
 import { insertLinks, updateLinks, type LinkChange, type NewLinkInput } from '../store/links.ts';
 import { insertOutcomes, type OutcomeInput } from '../store/outcomes.ts';
 import type { Schema } from '../store/schema.ts';
@@ -21,6 +21,8 @@ export interface ChunkCommit {
   closedUnmatched: { sf: string[]; qb: string[] };
   directory: { sf: DirectoryEntry[]; qb: DirectoryEntry[] };
   journalKeys: string[];
+  /** Batches QuickBooks refused as a whole (not applied): never replayed; their records are queued. */
+  abandonedKeys: string[];
 }
 
 /** An empty commit. */
@@ -35,6 +37,7 @@ export function emptyCommit(): ChunkCommit {
     closedUnmatched: { sf: [], qb: [] },
     directory: { sf: [], qb: [] },
     journalKeys: [],
+    abandonedKeys: [],
   };
 }
 
@@ -57,6 +60,7 @@ export async function commitChunk(
     await upsertDirectory(trx, flow, 'sf', c.directory.sf);
     await upsertDirectory(trx, flow, 'qb', c.directory.qb);
     for (const key of c.journalKeys) await journalApplied(trx, key);
+    for (const key of new Set(c.abandonedKeys)) await journalAbandoned(trx, key);
   });
 }
 
@@ -154,14 +158,20 @@ export function finishWorks(model: FlowModel, works: Work[], runId: number, tall
     const qbVersion = qbEntity?.SyncToken ?? q?.SyncToken ?? link?.qb_version ?? null;
     if (qbEntity) w.qbId = qbEntity.Id;
 
-    // The Salesforce side: what we read, plus what Salesforce acknowledged.
-    let sfState: Record<string, string> | null = s
-      ? sfStateOf(model, s)
-      : link
-        ? { ...link.sf_state }
-        : d.sf?.op === 'create'
-          ? {}
-          : null;
+    // The Salesforce side: what we read, plus what Salesforce acknowledged. When the QuickBooks
+    // write failed, what it carried from Salesforce has not reached QuickBooks: the link keeps the
+    // Salesforce state it had, so the next comparison (a retry, the next change) sees those values as
+    // Salesforce's changes and sends them again — rather than QuickBooks' older values as newer.
+    const qbWriteFailed = !!(link && d.qb && w.qb?.failure);
+    let sfState: Record<string, string> | null = qbWriteFailed
+      ? { ...link!.sf_state }
+      : s
+        ? sfStateOf(model, s)
+        : link
+          ? { ...link.sf_state }
+          : d.sf?.op === 'create'
+            ? {}
+            : null;
     const sfOk = !!w.sf?.ok;
     if (sfState && d.sf && sfOk) {
       for (const [g, h] of Object.entries(d.written.sf)) {
@@ -182,7 +192,7 @@ export function finishWorks(model: FlowModel, works: Work[], runId: number, tall
     if (link) {
       c.linkChanges.push({
         id: link.id,
-        sfVersion: s?.SystemModstamp ?? link.sf_version,
+        sfVersion: qbWriteFailed ? link.sf_version : (s?.SystemModstamp ?? link.sf_version),
         qbVersion,
         sfState: sfState ?? undefined,
         qbState: qbState ?? undefined,
@@ -332,5 +342,10 @@ export function finishWorks(model: FlowModel, works: Work[], runId: number, tall
     }
     if (failures.length === 0 && d.held.length === 0) c.resolved.push({ sfId: w.sfId, qbId: w.qbId });
   }
+  for (const w of works) if (w.qb?.abandonedKey) c.abandonedKeys.push(w.qb.abandonedKey);
+  c.abandonedKeys = [...new Set(c.abandonedKeys)];
+  // A record held for two reasons in one direction (a parent not linked yet and a phone too long)
+  // is one queue entry with both reasons.
+  c.errors = mergeErrors(c.errors);
   return c;
 }

@@ -1,18 +1,20 @@
-import { ApiLimitError, AuthError } from '../connectors/errors.ts';
+import { ApiLimitError, AuthError, ConnectorError } from '../connectors/errors.ts';
 import type { Store } from '../store/database.ts';
-import { pendingJournal } from '../store/journal.ts';
+import { pendingJournal, type JournalEntry } from '../store/journal.ts';
 import { linksByIds } from '../store/links.ts';
 import { commitChunk, directoryEntry, emptyCommit, qbStateOf } from './apply.ts';
 import type { FlowModel } from './model.ts';
 import type { QbPort, SfPort } from './ports.ts';
 import type { QbJournalItem, QbJournalRequest } from './write-qbo.ts';
-import { RunStopped } from './write-qbo.ts';
+import { refusalFailure, refusedBatch, RunStopped } from './write-qbo.ts';
 
 /**
  * Finishes what a crashed or interrupted run left in flight. Every QuickBooks batch still pending in
  * the journal is sent again, byte for byte, with its original request id: if QuickBooks executed it,
  * it replays the original answer; if not, it executes it now. Either way each record exists once,
- * and its link is recorded here before any new work is planned.
+ * and its link is recorded here before any new work is planned. A replay QuickBooks refuses as a
+ * whole (a 4xx Fault: it applied nothing) abandons the entry and queues its records with the reason;
+ * a replay whose outcome is still unknown leaves it pending and stops the run as resumable.
  */
 export async function recoverPendingWrites(
   store: Store,
@@ -32,7 +34,13 @@ export async function recoverPendingWrites(
     } catch (e) {
       if (e instanceof ApiLimitError || e instanceof AuthError)
         throw new RunStopped(e, e instanceof ApiLimitError ? 'resumable' : 'failed');
-      // Still unreachable: leave it pending for the next run; nothing new is planned over it.
+      if (refusedBatch(e)) {
+        await abandon(store, model, entry, refusalFailure(e), runId);
+        continue;
+      }
+      // Still unreachable, or the answer says nothing certain: leave it pending for the next run;
+      // nothing new is planned over it.
+      if (e instanceof ConnectorError) throw new RunStopped(e, 'resumable');
       throw e;
     }
     const c = emptyCommit();
@@ -96,4 +104,44 @@ export async function recoverPendingWrites(
     await commitChunk(store.db, model.name, runId, c);
   }
   return { batches: pending.length, created, updated };
+}
+
+/**
+ * Gives up on a batch QuickBooks refused as a whole: it applied nothing, so the entry is abandoned
+ * (never replayed again) and each of its records is queued with the reason; the records are planned
+ * afresh, with new request ids, when they change or are retried.
+ */
+async function abandon(
+  store: Store,
+  model: FlowModel,
+  entry: JournalEntry<QbJournalRequest, QbJournalItem[]>,
+  failure: ReturnType<typeof refusalFailure>,
+  runId: number,
+): Promise<void> {
+  const c = emptyCommit();
+  const bodies = new Map(entry.request.items.map((i) => [i.bId, i.body]));
+  for (const item of entry.items) {
+    c.errors.push({
+      flow: model.name,
+      direction: 'sf->qb',
+      kind: 'validation',
+      sfId: item.sfId,
+      qbId: item.qbId,
+      code: failure.code,
+      message: failure.message,
+      targetPayload: bodies.get(item.bId),
+      details: { journalKey: entry.key, op: item.op },
+      runId,
+    });
+    c.outcomes.push({
+      flow: model.name,
+      direction: 'sf->qb',
+      sfId: item.sfId,
+      qbId: item.qbId,
+      action: 'failed',
+      reason: failure.message,
+    });
+  }
+  c.abandonedKeys.push(entry.key);
+  await commitChunk(store.db, model.name, runId, c);
 }

@@ -1,18 +1,54 @@
+import { canonical } from '../money/decimal.ts';
 import type { MappedValue, QbRecord } from './model.ts';
 import { setPath, topLevel } from './paths.ts';
 
-/** A mapped value as QuickBooks JSON: decimals as exact numbers, references as {value}. */
+interface RawJsonApi {
+  rawJSON(text: string): unknown;
+}
+const rawJSON = (JSON as unknown as RawJsonApi).rawJSON;
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
+
+/**
+ * A decimal as a JSON number token whose text is exactly the decimal (`JSON.rawJSON`): any
+ * JSON.stringify — the connectors', the journal's — writes its digits as they are, never through a
+ * binary float (1234567890123456.78 stays 1234567890123456.78).
+ */
+export function exactNumber(decimal: string): unknown {
+  const text = decimal.trim();
+  // "12.", ".5", "+3": the same value written as a valid JSON number (dec() rejects junk).
+  return rawJSON(JSON_NUMBER.test(text) ? text : canonical(text));
+}
+
+/**
+ * A mapped value as a QuickBooks record holds it once written (as the connector reads it):
+ * decimals as their exact text, references as {value}. For projections; bodies use qbWireValue.
+ */
 export function toQbJson(v: MappedValue): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
-  if ('decimal' in v) return Number(v.decimal);
+  if ('decimal' in v) return v.decimal;
   return { value: v.ref };
 }
 
-/** A mapped value as Salesforce JSON: decimals as exact numbers, references as the record id. */
+/**
+ * A mapped value as a Salesforce record holds it once written (as the connector reads it):
+ * decimals as their exact text, references as the record id. For projections; bodies use sfWireValue.
+ */
 export function toSfJson(v: MappedValue): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
-  if ('decimal' in v) return Number(v.decimal);
+  if ('decimal' in v) return v.decimal;
   return v.ref;
+}
+
+/** A mapped value in a QuickBooks request body: decimals as exact JSON numbers, references as {value}. */
+export function qbWireValue(v: MappedValue): unknown {
+  if (v !== null && typeof v === 'object' && 'decimal' in v) return exactNumber(v.decimal);
+  return toQbJson(v);
+}
+
+/** A mapped value in a Salesforce request body: decimals as exact JSON numbers, references as the id. */
+export function sfWireValue(v: MappedValue): unknown {
+  if (v !== null && typeof v === 'object' && 'decimal' in v) return exactNumber(v.decimal);
+  return toSfJson(v);
 }
 
 /** The body of a QuickBooks create: every non-empty value at its path. */
@@ -20,7 +56,7 @@ export function qbCreateBody(values: Record<string, MappedValue>): Record<string
   const body: Record<string, unknown> = {};
   for (const [path, v] of Object.entries(values)) {
     if (v === null || v === '') continue;
-    setPath(body, path, toQbJson(v));
+    setPath(body, path, qbWireValue(v));
   }
   return body;
 }
@@ -44,12 +80,12 @@ export function qbSparseBody(
       body[top] = existing && typeof existing === 'object' ? structuredClone(existing) : {};
     }
     if (v === null && top !== path && /Ref$/.test(top)) continue;
-    setPath(body, path, v === null ? '' : toQbJson(v));
+    setPath(body, path, v === null ? '' : qbWireValue(v));
   }
   return { ...body, ...extra };
 }
 
 /** Salesforce fields of a write, converted. */
 export function sfFields(values: Record<string, MappedValue>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, toSfJson(v)]));
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, sfWireValue(v)]));
 }

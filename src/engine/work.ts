@@ -17,7 +17,14 @@ export interface Work {
   sfId: string | null;
   qbId: string | null;
   label: string;
-  qb?: { entity?: QbRecord; failure?: WriteFailure; stale?: boolean; body?: unknown };
+  qb?: {
+    entity?: QbRecord;
+    failure?: WriteFailure;
+    stale?: boolean;
+    body?: unknown;
+    /** The journal key of a batch QuickBooks refused as a whole: marked abandoned with the chunk. */
+    abandonedKey?: string;
+  };
   sf?: { ok?: boolean; created?: boolean; failure?: WriteFailure; body?: unknown };
   related: Record<string, { id?: string; failure?: WriteFailure }>;
   /** The QuickBooks id was written into the Salesforce record (a new pair's marker). */

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ApiLimitError, AuthError, ConnectorError } from '../connectors/errors.ts';
+import { describeFault, QboApiError, QboUsageError } from '../connectors/qbo/errors.ts';
 import type { Store } from '../store/database.ts';
 import { journalPending } from '../store/journal.ts';
 import type { FlowModel } from './model.ts';
 import type { QbBatchItem, QbBatchItemResult, QbPort } from './ports.ts';
 import { qbCreateBody, qbSparseBody } from './values.ts';
-import { qbFailure, type Work } from './work.ts';
+import { qbFailure, type Work, type WriteFailure } from './work.ts';
 
 /** QuickBooks Online takes at most 30 operations per batch call. */
 export const QB_BATCH_SIZE = 30;
@@ -65,15 +66,48 @@ function journalItem(model: FlowModel, w: Work, bId: string): QbJournalItem {
   };
 }
 
-/** Thrown to stop a run cleanly: the daily quota or the credentials ran out mid-run. */
+/**
+ * Thrown to stop a run cleanly: the daily quota or the credentials ran out mid-run, or a batch
+ * left in flight by an earlier run still cannot be replayed (resumable: the next run tries again).
+ */
 export class RunStopped extends Error {
   override name = 'RunStopped';
   constructor(
-    readonly reason: ApiLimitError | AuthError,
+    readonly reason: ConnectorError,
     readonly status: 'resumable' | 'failed',
   ) {
     super(reason.message);
   }
+}
+
+/**
+ * Whether a failed batch call was certainly not applied: QuickBooks refused the request as a whole
+ * with a Fault and a 4xx status (400 validation, 404, 405 …; not 401, which a token refresh cures,
+ * nor 429, which is throttling), or the connector refused to send it. Anything else — a timeout, a
+ * 5xx, a dropped connection — leaves the outcome unknown.
+ */
+export function refusedBatch(e: unknown): e is QboApiError | QboUsageError {
+  if (e instanceof QboUsageError) return true;
+  if (!(e instanceof QboApiError)) return false;
+  const status = e.status ?? 0;
+  return status >= 400 && status < 500 && status !== 401 && status !== 429;
+}
+
+/** The write failure each item of a refused batch gets: a validation error naming QuickBooks' reason. */
+export function refusalFailure(e: QboApiError | QboUsageError, payload?: unknown): WriteFailure {
+  const why = e instanceof QboApiError ? describeFault(e.fault) : e.message;
+  const status = e instanceof QboApiError && e.status ? ` (HTTP ${e.status})` : '';
+  return {
+    code: e.code ?? 'REFUSED',
+    message: `QuickBooks refused the whole batch${status}, nothing in it was applied: ${why}`,
+    transient: false,
+    payload,
+  };
+}
+
+/** Whether a batch item's fault is the connector's "the answer has no such item" (outcome unknown). */
+function unanswered(r: QbBatchItemResult | undefined): boolean {
+  return !r || (!r.entity && (!r.fault || r.fault.errors.some((e) => e.code === 'NO_ANSWER')));
 }
 
 /**
@@ -121,6 +155,16 @@ export async function writeQuickbooks(
             w.qb = { ...w.qb, failure: { code: e.name, message: e.message, transient: true } };
           return;
         }
+        if (refusedBatch(e)) {
+          // Refused as a whole, so certainly not applied: the entry is abandoned with the chunk's
+          // commit (never replayed), its records queued with QuickBooks' reason, and the rest goes on.
+          batch.forEach((w, i) => {
+            const body = items[i]!.body;
+            w.qb = { body, failure: refusalFailure(e, body), abandonedKey: key };
+          });
+          opts.onBatch?.(batch.length);
+          continue;
+        }
         // The outcome is unknown: the journal entry stays pending and the next run replays it.
         const message = e instanceof Error ? e.message : String(e);
         const code = e instanceof ConnectorError ? (e.code ?? 'TRANSIENT') : 'TRANSIENT';
@@ -132,25 +176,32 @@ export async function writeQuickbooks(
         opts.onBatch?.(batch.length);
         continue;
       }
-      keys.push(key);
       const byBid = new Map(results.map((r) => [r.bId, r]));
+      let complete = true;
       batch.forEach((w, i) => {
         const r = byBid.get(`b${i}`);
         const body = items[i]!.body;
         if (r?.entity) w.qb = { entity: r.entity, body };
-        else if (r?.fault) {
-          const failure = qbFailure(r.fault, body);
-          w.qb = { failure, body, stale: failure.code === '5010' };
-        } else
+        else if (unanswered(r)) {
+          // QuickBooks may have applied it (a create may exist): the entry stays pending, so the next
+          // run replays the batch with the same request id and gets the original answers.
+          complete = false;
           w.qb = {
             body,
             failure: {
-              code: 'NO_RESULT',
-              message: 'QuickBooks returned no result for this batch item',
+              code: 'NO_ANSWER',
+              message:
+                "QuickBooks' batch answer has no result for this item; its outcome is unknown until the batch is replayed",
               transient: true,
+              payload: body,
             },
           };
+        } else {
+          const failure = qbFailure(r!.fault!, body);
+          w.qb = { failure, body, stale: failure.code === '5010' };
+        }
       });
+      if (complete) keys.push(key);
       opts.onBatch?.(batch.length);
     }
   };

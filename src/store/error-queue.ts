@@ -21,12 +21,73 @@ function recordKey(e: { sfId: string | null; qbId: string | null }): string {
   return `${e.sfId ?? ''}|${e.qbId ?? ''}`;
 }
 
+// When one record has several problems in one direction, the entry's kind is the one that most
+// needs a person: a conflict or a bad value is not cured by waiting, a missing prerequisite may be.
+const KIND_RANK: Record<ErrorKind, number> = {
+  conflict: 6,
+  validation: 5,
+  auth: 4,
+  limit: 3,
+  prerequisite: 2,
+  transient: 1,
+};
+
+function unique(values: Array<string | null | undefined>): string[] {
+  return [...new Set(values.filter((v): v is string => !!v))];
+}
+
+/**
+ * One entry per (flow, direction, record): a record can only have one open entry per direction, so
+ * several problems found for it at once become one entry — messages joined, every problem's code,
+ * kind, message and details kept in `details`, the kind that most needs a person.
+ */
+export function mergeErrors(errors: readonly QueuedErrorInput[]): QueuedErrorInput[] {
+  const groups = new Map<string, QueuedErrorInput[]>();
+  for (const e of errors) {
+    const key = `${e.flow}\u0000${e.direction}\u0000${recordKey(e)}`;
+    const group = groups.get(key);
+    if (group) group.push(e);
+    else groups.set(key, [e]);
+  }
+  const out: QueuedErrorInput[] = [];
+  for (const group of groups.values()) {
+    if (group.length === 1) {
+      out.push(group[0]!);
+      continue;
+    }
+    const kind = group.reduce((k, e) => (KIND_RANK[e.kind] > KIND_RANK[k] ? e.kind : k), group[0]!.kind);
+    const codes = unique(group.map((e) => e.code));
+    out.push({
+      flow: group[0]!.flow,
+      direction: group[0]!.direction,
+      kind,
+      sfId: group.find((e) => e.sfId)?.sfId ?? null,
+      qbId: group.find((e) => e.qbId)?.qbId ?? null,
+      code: codes.length > 0 ? codes.join(', ') : null,
+      message: unique(group.map((e) => e.message)).join('; '),
+      sourcePayload: group.find((e) => e.sourcePayload !== undefined)?.sourcePayload,
+      targetPayload: group.find((e) => e.targetPayload !== undefined)?.targetPayload,
+      details: {
+        problems: group.map((e) => ({
+          kind: e.kind,
+          code: e.code ?? null,
+          message: e.message,
+          ...(e.details !== undefined ? { details: e.details } : {}),
+        })),
+      },
+      runId: group.find((e) => e.runId != null)?.runId ?? null,
+    });
+  }
+  return out;
+}
+
 /**
  * Queues failures; a record already in the queue gets its entry updated (attempts + 1), not a second one.
  * Transient and prerequisite failures are retried automatically with backoff: 1 min, 5, 25 … capped at 6 h.
  */
 export async function queueErrors(db: Kysely<Schema>, errors: readonly QueuedErrorInput[]): Promise<void> {
-  for (const part of chunks(errors, 300)) {
+  // One INSERT … ON CONFLICT DO UPDATE cannot touch the same row twice: one entry per record.
+  for (const part of chunks(mergeErrors(errors), 300)) {
     if (part.length === 0) continue;
     await db
       .insertInto('errors')

@@ -11,6 +11,34 @@ export interface JournalEntry<Req = unknown, Items = unknown> {
   runId: number | null;
 }
 
+type SourceReviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
+interface RawJsonApi {
+  rawJSON(text: string): unknown;
+}
+const rawJSON = (JSON as unknown as RawJsonApi).rawJSON;
+
+// A number whose shortest float text differs from its source (2634.80, 1234567890123456.78, 1e5)
+// comes back as a raw JSON token with exactly that source, so stringifying it again gives it back.
+const exactNumbers: SourceReviver = (_key, value, context) => {
+  if (typeof value !== 'number' || context?.source === undefined) return value;
+  return String(value) === context.source ? value : rawJSON(context.source);
+};
+
+/**
+ * A request as the journal keeps it: its exact JSON text, stored as a jsonb string. A jsonb object
+ * would come back through JSON.parse, and an amount through a binary float, so a replayed batch
+ * would no longer be the request that was sent.
+ */
+function requestText(request: unknown): string {
+  return JSON.stringify(JSON.stringify(request));
+}
+
+/** A journalled request as it was sent: numbers keep their exact text (older rows: as stored). */
+export function requestOf(stored: unknown): unknown {
+  if (typeof stored !== 'string') return stored;
+  return JSON.parse(stored, exactNumbers as Parameters<typeof JSON.parse>[1]);
+}
+
 /** Records a batch as pending; committed before the request leaves, so a crash can replay it. */
 export async function journalPending(db: Kysely<Schema>, entry: JournalEntry): Promise<void> {
   await db
@@ -19,7 +47,7 @@ export async function journalPending(db: Kysely<Schema>, entry: JournalEntry): P
       key: entry.key,
       flow: entry.flow,
       target: entry.target,
-      request: JSON.stringify(entry.request),
+      request: requestText(entry.request),
       items: JSON.stringify(entry.items),
       run_id: entry.runId,
     })
@@ -60,7 +88,7 @@ export async function pendingJournal<Req = unknown, Items = unknown>(
     key: r.key,
     flow: r.flow,
     target: r.target,
-    request: r.request as Req,
+    request: requestOf(r.request) as Req,
     items: r.items as Items,
     runId: r.run_id,
   }));
