@@ -24,6 +24,8 @@ export interface WorkerInput {
   intervalMs: number;
   /** Real time waited before the settling run (the engine's overlap window, 60 s, plus a second). */
   settleWaitMs: number;
+  /** Stop after this phase (bench/mem.ts measures only the initial sync and its echo). */
+  stopAfter?: 'initial' | 'echo';
 }
 
 export interface PhaseFigures {
@@ -52,13 +54,27 @@ export interface WorkerOutput {
   peakRssMb: number;
   /** RSS with the runtime open on its empty store, before any sync (PGlite, Node, the code). */
   baselineRssMb?: number;
+  /** Peak RSS sampled during each phase. */
+  phasePeakRssMb?: Record<string, number>;
   edits: { sf: string[]; qb: string[] };
 }
+
+class Stop extends Error {}
 
 const input = JSON.parse(process.argv[2]!) as WorkerInput;
 let peak = 0;
 const sample = () => (peak = Math.max(peak, process.memoryUsage.rss()));
 const sampler = setInterval(sample, 50);
+// LEDGERBRIDGE_MEMLOG=1: RSS, V8 heap used and external memory every 2 s (where the memory goes).
+if (process.env.LEDGERBRIDGE_MEMLOG) {
+  const mb = (n: number) => Math.round(n / 1e6);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    process.stderr.write(
+      `  mem rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`,
+    );
+  }, 2000).unref();
+}
 
 async function advance(ms: number): Promise<void> {
   for (const url of [input.sfUrl, input.qbUrl]) {
@@ -87,10 +103,14 @@ try {
     const log = join(input.logDir, `${name}.ndjson`);
     counting.reset(log);
     writeFileSync(log, '');
+    const before = peak;
+    peak = 0;
     const t0 = performance.now();
     const r = await runSync(counting.engine, { trigger: 'bench' });
     const durationMs = performance.now() - t0;
     sample();
+    (out.phasePeakRssMb ??= {})[name] = Math.round(peak / 1e6);
+    peak = Math.max(peak, before);
     const f = r.flows[0];
     const min = minimumWriteCalls(counting.tally);
     const reads = counting.tally.readPages;
@@ -125,8 +145,10 @@ try {
   };
 
   await phase('initial');
+  if (input.stopAfter === 'initial') throw new Stop();
   await advance(input.intervalMs);
   await phase('echo');
+  if (input.stopAfter === 'echo') throw new Stop();
   // A cursor settles once a run begins at least the overlap window (60 s) after the read that set it
   // (measured on our own clock, so the emulators' clocks cannot be used to skip it): wait for real.
   process.stderr.write(
@@ -191,6 +213,8 @@ try {
     out.edits.qb.push(l.qb_id);
   }
   await phase('changes');
+} catch (e) {
+  if (!(e instanceof Stop)) throw e;
 } finally {
   clearInterval(sampler);
   sample();

@@ -89,7 +89,16 @@ export interface FlowModel {
     fields: string[];
     related: RelatedSpec[];
   };
-  qb: { connection: string; entity: string };
+  qb: {
+    connection: string;
+    entity: string;
+    /**
+     * Top-level fields the flow reads from a QuickBooks record (mapped, matched, filtered on; a
+     * nested object such as BillAddr is named whole). Records read are pruned to these and the
+     * engine's own (Id, SyncToken, MetaData, Active …); absent, records are kept whole.
+     */
+    fields?: string[];
+  };
   createMissing: { toQuickbooks: boolean; toSalesforce: boolean };
   match: MatchRule[];
   conflict: ConflictPolicy;

@@ -1,6 +1,7 @@
 import type { FlowModel, QbRecord, SfRecord } from './model.ts';
 import type { SfPort, QbPort } from './ports.ts';
 import type { ProgressListener } from './progress.ts';
+import { collectGarbage, LARGE_RUN } from './memory.ts';
 import { epochOf, later, soqlDateTime } from './timestamps.ts';
 import type { CursorPosition } from '../store/cursors.ts';
 
@@ -63,6 +64,32 @@ export function nextCursor(
   return null;
 }
 
+/** What the engine itself reads on every QuickBooks record, whatever the flow maps. */
+const QB_SYSTEM_FIELDS = ['Id', 'SyncToken', 'MetaData', 'Active', 'status', 'domain'];
+
+/**
+ * A function that keeps of a QuickBooks record only its top-level fields the flow reads (see
+ * FlowModel.qb.fields) and the engine's own. A kept field is kept whole: a sparse update sends a
+ * nested object (BillAddr) whole, with the sub-fields nothing maps. An entity read whole holds
+ * ~40 fields; without pruning a 100,000-record run held all of them until it ended.
+ */
+export function qbPruner(model: FlowModel): (r: QbRecord) => QbRecord {
+  if (!model.qb.fields) return (r) => r;
+  const keep = new Set([...QB_SYSTEM_FIELDS, ...model.qb.fields].map((k) => k.toLowerCase()));
+  return (r) => {
+    let all = true;
+    for (const k in r)
+      if (!keep.has(k.toLowerCase())) {
+        all = false;
+        break;
+      }
+    if (all) return r;
+    const out: Record<string, unknown> = {};
+    for (const k in r) if (keep.has(k.toLowerCase())) out[k] = r[k];
+    return out as QbRecord;
+  };
+}
+
 /** Stream names of a flow's cursors. */
 export function streams(model: FlowModel): { sfMain: string; sfRelated: string[]; qb: string } {
   return {
@@ -96,6 +123,13 @@ export async function readChanges(
   };
   const progress = opts.onProgress ?? (() => {});
   set.readStartedAt = Date.now();
+  // A large read collects its parsed pages' garbage as it goes (see collectGarbage).
+  let collectAt = LARGE_RUN;
+  const collect = () => {
+    if (set.sf.size + set.qb.size < collectAt) return;
+    collectAt = set.sf.size + set.qb.size + LARGE_RUN;
+    collectGarbage();
+  };
 
   const readSf = async () => {
     let hw: string | undefined;
@@ -110,6 +144,7 @@ export async function readChanges(
         set.sf.set(r.Id, r);
         hw = later(hw, r.SystemModstamp);
       }
+      collect();
       progress({ type: 'read', flow: model.name, side: 'sf', records: set.sf.size });
     }
     if (hw) set.highWater.set(names.sfMain, hw);
@@ -143,6 +178,7 @@ export async function readChanges(
     }
   };
 
+  const prune = qbPruner(model);
   const readQb = async () => {
     let hw: string | undefined;
     for await (const page of qb.readChanges({
@@ -150,9 +186,10 @@ export async function readChanges(
       ...readFrom(cursors.get(names.qb), opts.overlapSeconds),
     })) {
       for (const r of page) {
-        set.qb.set(r.Id, r);
+        set.qb.set(r.Id, prune(r));
         hw = later(hw, r.MetaData?.LastUpdatedTime);
       }
+      collect();
       progress({ type: 'read', flow: model.name, side: 'qb', records: set.qb.size });
     }
     if (hw) set.highWater.set(names.qb, hw);

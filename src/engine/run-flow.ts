@@ -12,7 +12,8 @@ import { getPath } from './paths.ts';
 import { followQuickbooksResult, planUnit, type Decision, type FieldChange, type Unit } from './plan.ts';
 import type { QbPort, SfPort } from './ports.ts';
 import type { ProgressListener } from './progress.ts';
-import { nextCursor, readChanges, type ChangeSet } from './read-changes.ts';
+import { nextCursor, qbPruner, readChanges, type ChangeSet } from './read-changes.ts';
+import { collectGarbage, LARGE_RUN } from './memory.ts';
 import { recoverPendingWrites } from './recover.ts';
 import { labelOf, workFor, type Work } from './work.ts';
 import { RunStopped, writeQuickbooks } from './write-qbo.ts';
@@ -34,11 +35,14 @@ export interface FlowRunOptions {
   records?: RecordSelection;
   /** Called between chunks (heartbeat, lease renewal). */
   onChunk?: () => Promise<void>;
+  /** Asked before each chunk's QuickBooks and Salesforce writes: a stop (the flow's lease was lost) ends the run there. */
+  beforeWrite?: () => Promise<RunStopped | null>;
 }
 
 /** One change a dry run shows. */
 export interface PlannedChange {
-  action: 'create' | 'update' | 'link' | 'deactivate' | 'delete' | 'held' | 'unmatched' | 'conflict';
+  action:
+    'create' | 'update' | 'link' | 'deactivate' | 'delete' | 'held' | 'unmatched' | 'conflict' | 'skipped';
   target: 'salesforce' | 'quickbooks' | 'both';
   sfId: string | null;
   qbId: string | null;
@@ -77,6 +81,8 @@ export class SelectionError extends Error {
 }
 
 const MAX_WAVES = 6;
+/** What a unit's slot in the write queue holds once its chunk is taken (its records can be collected). */
+const RELEASED: Unit = { link: null, s: null, q: null };
 
 /** Runs one flow: recover, read, match, plan, write, commit, advance cursors. */
 export async function runFlow(
@@ -110,12 +116,15 @@ export async function runFlow(
 
     progress({ type: 'phase', flow, phase: 'read' });
     const cursors = await getCursors(db, flow);
+    const missing: MissingRecord[] = [];
     const changes = opts.records
-      ? await readRecords(model, sf, qb, opts.records)
+      ? await readRecords(store, model, sf, qb, opts.records, missing)
       : await readChanges(model, sf, qb, cursors, { overlapSeconds, onProgress: progress });
     if (!opts.records && changes.initial && !opts.dryRun) report.mode = 'initial';
     if (!opts.records && !opts.dryRun) await addDueErrors(store, model, sf, qb, changes);
     report.read = { sf: changes.sf.size, qb: changes.qb.size };
+    const large = changes.sf.size + changes.qb.size >= LARGE_RUN;
+    if (missing.length > 0) await skipMissing(store, model, opts, missing, plan, tally);
 
     // The directory is the engine's memory of both sides' keys: refreshed from every read.
     // In slices, so 2 × 100,000 entries never sit in memory at once.
@@ -132,9 +141,15 @@ export async function runFlow(
     // A directory that just grew a lot must be known to the planner before matching joins it.
     if (changes.sf.size + changes.qb.size >= ANALYZE_THRESHOLD)
       await analyzeTables(db, ['directory', 'links']);
+    if (large) collectGarbage();
 
     progress({ type: 'phase', flow, phase: 'match' });
     const units = await buildUnits(store, model, sf, qb, changes, opts.records);
+    // The units hold every record still needed: the maps of what was read are let go, and each
+    // chunk's units with them once it commits (at 100,000 pairs, hundreds of MB held to the end).
+    changes.sf.clear();
+    changes.qb.clear();
+    if (large) collectGarbage();
     const runLinks = { sfToQb: new Map<string, string>(), qbToSf: new Map<string, string>() };
 
     // Unmatched records: listed with their candidates, never guessed.
@@ -180,6 +195,8 @@ export async function runFlow(
 
     progress({ type: 'phase', flow, phase: 'write' });
     let queue = orderByDependency(model, units.work);
+    units.work = [];
+    units.unmatched = [];
     const total = queue.length;
     let done = 0;
     for (let wave = 1; wave <= MAX_WAVES && queue.length > 0; wave++) {
@@ -187,6 +204,8 @@ export async function runFlow(
       const last = wave === MAX_WAVES;
       for (let i = 0; i < queue.length; i += chunkSize) {
         const chunk = queue.slice(i, i + chunkSize);
+        // Done with here: a unit deferred to the next wave is kept by `deferred` alone.
+        queue.fill(RELEASED, i, i + chunkSize);
         const ctx = await lookupContext(store, model, chunk, runLinks);
         let decisions = chunk.map((u) => planUnit(model, u, ctx, { mayDefer: !last }));
         decisions = await refreshForQbUpdates(model, qb, decisions, ctx, !last);
@@ -214,6 +233,8 @@ export async function runFlow(
           continue;
         }
 
+        const halt = await opts.beforeWrite?.();
+        if (halt) throw halt;
         let works = ready.map((d) => workFor(model, d));
         const qbResult = await writeQuickbooks(store, model, qb, works, {
           runId: opts.runId,
@@ -227,6 +248,7 @@ export async function runFlow(
           journalKeys.push(...retried.keys);
           stopped = retried.stopped;
         }
+        if (!stopped) stopped = (await opts.beforeWrite?.()) ?? null;
         if (!stopped) {
           for (const w of works) if (w.qb?.entity) followQuickbooksResult(model, w.d, w.qb.entity, ctx);
           stopped = await writeSalesforce(model, sf, works);
@@ -242,6 +264,7 @@ export async function runFlow(
         done += ready.length;
         progress({ type: 'write', flow, done, total });
         if (stopped) throw stopped;
+        if (large) collectGarbage();
         await opts.onChunk?.();
       }
       queue = deferred;
@@ -274,31 +297,94 @@ export async function runFlow(
   return report;
 }
 
+/** A selected record that does not exist (any more): skipped with an outcome, not a failed run. */
+interface MissingRecord {
+  side: 'sf' | 'qb';
+  id: string;
+}
+
+const SF_ID = /^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/;
+const QB_ID = /^\d+$/;
+
+/**
+ * Reads the selected records and the linked counterpart of each (a Salesforce record's QuickBooks
+ * record and the other way round), so the plan compares both sides as they are now: a newer edit
+ * on the side not selected is seen, and the flow's conflict policy decides. Selected records that
+ * no longer exist are put in `missing`; a malformed id, or a hand-made pair naming a record that
+ * does not exist, is a SelectionError.
+ */
 async function readRecords(
+  store: Store,
   model: FlowModel,
   sf: SfPort,
   qb: QbPort,
   records: RecordSelection,
+  missing: MissingRecord[],
 ): Promise<ChangeSet> {
   const set: ChangeSet = { sf: new Map(), qb: new Map(), highWater: new Map(), initial: false };
   const sfIds = [...new Set([...(records.sf ?? []), ...(records.pairs ?? []).map((p) => p.sf)])];
   const qbIds = [...new Set([...(records.qb ?? []), ...(records.pairs ?? []).map((p) => p.qb)])];
-  if (sfIds.length) {
-    for (const r of await sf.retrieve({
-      object: model.sf.object,
-      ids: sfIds,
-      fields: model.sf.fields,
-      related: model.sf.related,
-    }))
-      set.sf.set(r.Id, r);
-  }
-  if (qbIds.length) for (const r of await qb.readMany(model.qb.entity, qbIds)) set.qb.set(r.Id, r);
-  const missing = [
-    ...sfIds.filter((id) => !set.sf.has(id)).map((id) => `Salesforce ${model.sf.object} ${id}`),
-    ...qbIds.filter((id) => !set.qb.has(id)).map((id) => `QuickBooks ${model.qb.entity} ${id}`),
+  const malformed = [
+    ...sfIds.filter((id) => !SF_ID.test(id)).map((id) => `Salesforce ${model.sf.object} id "${id}"`),
+    ...qbIds.filter((id) => !QB_ID.test(id)).map((id) => `QuickBooks ${model.qb.entity} id "${id}"`),
   ];
-  if (missing.length > 0) throw new SelectionError(`not found: ${missing.join(', ')}`);
+  if (malformed.length > 0) throw new SelectionError(`malformed: ${malformed.join(', ')}`);
+  const readSf = async (ids: string[]) => {
+    if (ids.length === 0) return;
+    const fields = model.sf.fields;
+    for (const r of await sf.retrieve({ object: model.sf.object, ids, fields, related: model.sf.related }))
+      set.sf.set(r.Id, r);
+  };
+  const readQb = async (ids: string[]) => {
+    if (ids.length > 0) for (const r of await qb.readMany(model.qb.entity, ids)) set.qb.set(r.Id, r);
+  };
+  await readSf(sfIds);
+  await readQb(qbIds);
+  const sfFound = new Set([...set.sf.keys()].map((id) => id.slice(0, 15)));
+  const lost = [
+    ...sfIds.filter((id) => !sfFound.has(id.slice(0, 15))).map((id) => ({ side: 'sf' as const, id })),
+    ...qbIds.filter((id) => !set.qb.has(id)).map((id) => ({ side: 'qb' as const, id })),
+  ];
+  const pairIds = new Set((records.pairs ?? []).flatMap((p) => [`sf:${p.sf}`, `qb:${p.qb}`]));
+  const lostPairs = lost.filter((m) => pairIds.has(`${m.side}:${m.id}`));
+  if (lostPairs.length > 0)
+    throw new SelectionError(
+      `not found: ${lostPairs.map((m) => (m.side === 'sf' ? `Salesforce ${model.sf.object} ${m.id}` : `QuickBooks ${model.qb.entity} ${m.id}`)).join(', ')}`,
+    );
+  missing.push(...lost);
+
+  // The linked counterparts not selected themselves.
+  const sfLinks = await linksByIds(store.db, model.name, 'sf', [...set.sf.keys()]);
+  const qbLinks = await linksByIds(store.db, model.name, 'qb', [...set.qb.keys()]);
+  await readSf([...new Set([...qbLinks.values()].map((l) => l.sf_id))].filter((id) => !set.sf.has(id)));
+  await readQb([...new Set([...sfLinks.values()].map((l) => l.qb_id))].filter((id) => !set.qb.has(id)));
   return set;
+}
+
+/** Selected records that no longer exist: an outcome 'skipped' each (a line of a dry run), the rest go on. */
+async function skipMissing(
+  store: Store,
+  model: FlowModel,
+  opts: FlowRunOptions,
+  missing: MissingRecord[],
+  plan: PlannedChange[],
+  tally: Tally,
+): Promise<void> {
+  const c = emptyCommit();
+  for (const m of missing) {
+    const direction = m.side === 'sf' ? 'sf->qb' : 'qb->sf';
+    const sfId = m.side === 'sf' ? m.id : null;
+    const qbId = m.side === 'qb' ? m.id : null;
+    const reason = `not found in ${m.side === 'sf' ? `Salesforce (${model.sf.object})` : `QuickBooks (${model.qb.entity})`}; deleted?`;
+    if (opts.dryRun) {
+      const target = m.side === 'sf' ? 'quickbooks' : 'salesforce';
+      plan.push({ action: 'skipped', target, sfId, qbId, label: m.id, changes: [], reason });
+      continue;
+    }
+    c.outcomes.push({ flow: model.name, direction, sfId, qbId, action: 'skipped', reason });
+    tally.set(`${direction} skipped`, (tally.get(`${direction} skipped`) ?? 0) + 1);
+  }
+  if (!opts.dryRun) await commitChunk(store.db, model.name, opts.runId, c);
 }
 
 /** Failed records due for an automatic retry are read again and join this run. */
@@ -448,8 +534,10 @@ async function buildUnits(
       related: model.sf.related,
     }))
       fetchedSf.set(r.Id, r);
-  if (missingQb.length > 0)
-    for (const r of await qb.readMany(model.qb.entity, missingQb)) fetchedQb.set(r.Id, r);
+  if (missingQb.length > 0) {
+    const prune = qbPruner(model);
+    for (const r of await qb.readMany(model.qb.entity, missingQb)) fetchedQb.set(r.Id, prune(r));
+  }
 
   const work: Unit[] = [...byLink.values()];
   const pairedSf = new Set<string>();

@@ -1,12 +1,15 @@
 import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { ApiLimitError } from '../connectors/errors.ts';
 import type { Store } from '../store/database.ts';
 import { acquireLease, LeaseHeldError, releaseLease, renewLease } from '../store/leases.ts';
 import { closeAbandonedRuns, finishRun, heartbeat, startRun } from '../store/runs.ts';
-import type { RunMode, RunStatus } from '../store/schema.ts';
+import type { RunMode, RunStatus, Schema } from '../store/schema.ts';
 import type { FlowModel } from './model.ts';
 import type { QbPort, SfPort } from './ports.ts';
 import type { ProgressListener } from './progress.ts';
 import { runFlow, type FlowRunReport, type RecordSelection } from './run-flow.ts';
+import { RunStopped } from './write-qbo.ts';
 
 /** What the engine needs to run flows: the store, the flows, and connectors by connection id. */
 export interface EngineContext {
@@ -31,6 +34,10 @@ export interface SyncRequest {
   qbConcurrency?: number;
   chunkSize?: number;
   overlapSeconds?: number;
+  /** How long a flow's lease lasts without renewal (default 300 s; tests shorten it). */
+  leaseSeconds?: number;
+  /** How often the run's heartbeat and leases are renewed while it runs (default 30 s). */
+  heartbeatMs?: number;
 }
 
 /** What a sync did, for the CLI, the API and the demo. */
@@ -53,8 +60,23 @@ export class UnknownFlowError extends Error {
   override name = 'UnknownFlowError';
 }
 
+/** Thrown when a flow is about to be written by a run that no longer holds its lease. */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+}
+
 const LEASE_SECONDS = 300;
+const HEARTBEAT_MS = 30_000;
 const RANK: Record<string, number> = { succeeded: 0, partial: 1, resumable: 2, failed: 3 };
+
+/** The stop of a run that lost a flow's lease: resumable, nothing more written. */
+function leaseLost(lease: string): RunStopped {
+  const e = new LeaseLostError(
+    `${lease}: this run lost its lease (another run took the flow over); stopped before writing more, the next run resumes`,
+  );
+  // RunStopped carries the connector error that stopped a run; a lost lease stops it the same way.
+  return new RunStopped(e as unknown as ApiLimitError, 'resumable');
+}
 
 function delta(
   after: Record<string, number>,
@@ -90,18 +112,18 @@ function deadLocalOwner(owner: string): number | null {
  * Takes a flow's lease. A lease left by a process of this machine that was killed (or crashed) is
  * void at once — a restart must not wait for it to expire — and that run is marked resumable.
  */
-async function takeLease(store: Store, lease: string, owner: string): Promise<void> {
+async function takeLease(db: Kysely<Schema>, lease: string, owner: string, seconds: number): Promise<void> {
   try {
-    await acquireLease(store.db, lease, owner, LEASE_SECONDS);
+    await acquireLease(db, lease, owner, seconds);
   } catch (e) {
     const deadRun = e instanceof LeaseHeldError ? deadLocalOwner(e.owner) : null;
     if (deadRun === null) throw e;
-    await store.db
+    await db
       .deleteFrom('leases')
       .where('name', '=', lease)
       .where('owner', '=', (e as LeaseHeldError).owner)
       .execute();
-    await store.db
+    await db
       .updateTable('runs')
       .set({
         status: 'resumable',
@@ -111,14 +133,16 @@ async function takeLease(store: Store, lease: string, owner: string): Promise<vo
       .where('id', '=', deadRun)
       .where('status', '=', 'running')
       .execute();
-    await acquireLease(store.db, lease, owner, LEASE_SECONDS);
+    await acquireLease(db, lease, owner, seconds);
   }
 }
 
 /**
  * Runs flows once: one run record, a lease per flow so two workers never sync the same flow at
- * once, a heartbeat between chunks (a run whose process died is later marked resumable), and the
- * API calls each system received.
+ * once (all taken before the run is recorded: a sync refused with LeaseHeldError leaves no run), a
+ * heartbeat and lease renewal on a timer for the whole run (a run whose process died is later
+ * marked resumable; a live one never is), and the API calls each system received. A run that
+ * finds it lost a flow's lease stops before its next write, resumable.
  */
 export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<SyncReport> {
   const all = ctx.flowNames();
@@ -129,9 +153,39 @@ export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<Syn
   const db = ctx.store.db;
   await closeAbandonedRuns(db);
   const mode: RunMode = req.dryRun ? 'dry-run' : req.records ? 'record' : 'incremental';
-  const run = await startRun(db, { flows: names, mode, trigger: req.trigger });
+  const leaseSeconds = req.leaseSeconds ?? LEASE_SECONDS;
+  // The run and the leases of all its flows, together (sorted: two runs never wait on each other).
+  const { run, owner } = await db.transaction().execute(async (trx) => {
+    const run = await startRun(trx, { flows: names, mode, trigger: req.trigger });
+    const owner = `${hostname()}:${process.pid}:run-${run.id}`;
+    for (const n of [...names].sort()) await takeLease(trx, `flow:${n}`, owner, leaseSeconds);
+    return { run, owner };
+  });
   const started = Date.now();
-  const owner = `${hostname()}:${process.pid}:run-${run.id}`;
+  const held = new Set(names.map((n) => `flow:${n}`));
+  const lost = new Set<string>();
+  /** Renews a lease we hold; false (and remembered) once it is lost. */
+  const renew = async (lease: string): Promise<boolean> => {
+    if (lost.has(lease)) return false;
+    if (await renewLease(db, lease, owner, leaseSeconds)) return true;
+    if (held.delete(lease)) lost.add(lease);
+    return false;
+  };
+  let beating: Promise<void> | null = null;
+  const beat = async () => {
+    await heartbeat(db, run.id);
+    for (const lease of [...held]) await renew(lease);
+  };
+  const timer = setInterval(() => {
+    if (beating) return;
+    // A failed beat (the store busy or away for a moment) is tried again on the next tick.
+    beating = beat()
+      .catch(() => {})
+      .finally(() => {
+        beating = null;
+      });
+  }, req.heartbeatMs ?? HEARTBEAT_MS);
+  timer.unref();
   const reports: FlowRunReport[] = [];
   const sfBefore = new Map<SfPort, Record<string, number>>();
   const qbBefore = new Map<QbPort, Record<string, number>>();
@@ -148,7 +202,13 @@ export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<Syn
       if (!sfBefore.has(sf)) sfBefore.set(sf, sf.stats.snapshot());
       if (!qbBefore.has(qb)) qbBefore.set(qb, qb.stats.snapshot());
       const lease = `flow:${name}`;
-      await takeLease(ctx.store, lease, owner);
+      const check = async (): Promise<RunStopped | null> => ((await renew(lease)) ? null : leaseLost(lease));
+      const lostBefore = await check();
+      if (lostBefore) {
+        status = 'resumable';
+        message = `${name}: ${lostBefore.message}`;
+        break;
+      }
       try {
         const report = await runFlow(ctx.store, model, sf, qb, {
           runId: run.id,
@@ -160,8 +220,10 @@ export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<Syn
           overlapSeconds: req.overlapSeconds,
           onChunk: async () => {
             await heartbeat(db, run.id);
-            await renewLease(db, lease, owner, LEASE_SECONDS);
+            const stop = await check();
+            if (stop) throw stop;
           },
+          beforeWrite: check,
         });
         reports.push(report);
         if (report.mode === 'initial' && runMode === 'incremental') runMode = 'initial';
@@ -170,6 +232,7 @@ export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<Syn
         // A run stopped by a quota or by credentials does not start the next flows.
         if (report.status === 'resumable' || report.status === 'failed') break;
       } finally {
+        held.delete(lease);
         await releaseLease(db, lease, owner);
       }
     }
@@ -178,6 +241,9 @@ export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<Syn
     message = e instanceof Error ? e.message : String(e);
     throw e;
   } finally {
+    clearInterval(timer);
+    await beating;
+    for (const lease of held) await releaseLease(db, lease, owner);
     const apiCalls = {
       salesforce: { total: 0, byEndpoint: {} as Record<string, number> },
       quickbooks: { total: 0, byEndpoint: {} as Record<string, number> },

@@ -1,4 +1,5 @@
 import { ApiLimitError, AuthError, ConnectorError } from '../connectors/errors.ts';
+import { completedResults } from '../connectors/salesforce/index.ts';
 import type { FlowModel } from './model.ts';
 import type { SfPort, SfSaveResult } from './ports.ts';
 import { sfFields } from './values.ts';
@@ -17,14 +18,19 @@ async function send(
   try {
     results = await call(rows.map((r) => r.record));
   } catch (e) {
+    // The calls before the one that failed were answered: those records have their real results
+    // (saved, or refused on their own); only the records of the failed call and after fail here.
+    const done = (completedResults(e) ?? []).slice(0, rows.length);
+    report(rows.slice(0, done.length), done, onResult);
+    const rest = rows.slice(done.length);
     if (e instanceof ApiLimitError || e instanceof AuthError) {
-      for (const r of rows)
+      for (const r of rest)
         onResult(r.w, null, { code: e.name, message: e.message, transient: true, payload: r.record });
       return new RunStopped(e, e instanceof ApiLimitError ? 'resumable' : 'failed');
     }
     const message = e instanceof Error ? e.message : String(e);
     const code = e instanceof ConnectorError ? (e.code ?? 'TRANSIENT') : 'TRANSIENT';
-    for (const r of rows)
+    for (const r of rest)
       onResult(r.w, null, {
         code,
         message: `Salesforce call failed: ${message}`,
@@ -33,6 +39,16 @@ async function send(
       });
     return null;
   }
+  report(rows, results, onResult);
+  return null;
+}
+
+/** Hands each row its result: a success, or the errors Salesforce gave for that record. */
+function report(
+  rows: Array<{ w: Work; record: Record<string, unknown> }>,
+  results: SfSaveResult[],
+  onResult: (w: Work, r: SfSaveResult | null, failure: WriteFailure | null) => void,
+): void {
   rows.forEach((row, i) => {
     const r = results[i] ?? null;
     if (r?.success) onResult(row.w, r, null);
@@ -46,7 +62,6 @@ async function send(
         ),
       );
   });
-  return null;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 } from './flow-checks.ts';
 import { runtimeFlow } from './flow-runtime.ts';
 import { FlowScope } from './flow-scope.ts';
-import type { CompiledFlow, FlowCatalogs, Step } from './flow-types.ts';
+import type { CompiledFlow, FieldPair, FlowCatalogs, Step } from './flow-types.ts';
 import type { SfFieldRef } from './resolve.ts';
 
 /**
@@ -31,7 +31,26 @@ export function compileFlow(
   const { steps, pairs } = buildSteps(scope);
   checkCreates(scope, steps);
   scope.issues.throwIfAny();
-  return runtimeFlow(scope, steps, pairs, conditions, salesforceReads(scope, steps, conditions, activeField));
+  return runtimeFlow(
+    scope,
+    steps,
+    pairs,
+    conditions,
+    salesforceReads(scope, steps, conditions, activeField),
+    quickbooksReads(scope, pairs, conditions),
+  );
+}
+
+/** The top-level QuickBooks fields the flow reads: mapped, matched on, and read by expressions. */
+function quickbooksReads(scope: FlowScope, pairs: FieldPair[], conditions: Conditions): string[] {
+  const paths = [
+    ...pairs.map((p) => p.qb),
+    ...scope.qbReadPaths(),
+    conditions.keys.nameQb?.path,
+    conditions.keys.emailQb?.path,
+    scope.qb.activeField,
+  ];
+  return [...new Set(paths.filter((p): p is string => !!p).map((p) => p.split('.')[0]!))];
 }
 
 /** The Salesforce fields the engine must query: what is mapped, matched, filtered on and kept in sync. */

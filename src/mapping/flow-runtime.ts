@@ -103,6 +103,7 @@ export function runtimeFlow(
   pairs: FieldPair[],
   conditions: Conditions,
   sfRead: CompiledFlow['sfRead'],
+  qbRead: string[],
 ): CompiledFlow {
   const { flow, main, qb } = scope;
   const toQbSteps = steps.filter((s) => s.way === 'sf->qb');
@@ -115,6 +116,7 @@ export function runtimeFlow(
   return {
     config: flow,
     sfRead,
+    qbRead,
     pairs,
     toQb(sf, ctx) {
       const out: MapResult = { values: {}, hashes: {}, problems: [] };

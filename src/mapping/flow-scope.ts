@@ -98,6 +98,11 @@ export class FlowScope {
     this.issues.add(message, this.at(key), { flow: this.flow.name });
   }
 
+  /** Every QuickBooks path some expression reads, canonical (BillAddr.Line1). */
+  qbReadPaths(): string[] {
+    return [...this.qbReaders.keys()];
+  }
+
   /** A Salesforce path of this flow (Name, contact.Email). */
   sfRef(path: string): Resolved<SfFieldRef> {
     return resolveSf(path, this.main, this.related);

@@ -49,6 +49,11 @@ export interface CompiledFlow {
   config: FlowConfig;
   /** Salesforce fields to read: the main object's, and each related record's. */
   sfRead: { main: string[]; related: Record<string, string[]> };
+  /**
+   * Top-level QuickBooks fields the flow reads (mapped, matched, filtered on): the first segment of
+   * each path, so a nested object (BillAddr) is named whole.
+   */
+  qbRead: string[];
   /** Field pairs with their effective direction. */
   pairs: FieldPair[];
   /** Values to write to QuickBooks for a Salesforce record (only pairs that flow sf->qb). */

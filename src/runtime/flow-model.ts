@@ -90,7 +90,13 @@ export function flowModel(compiled: CompiledFlow, childRelationships: ChildRelat
       fields: [...new Set([...SF_SYSTEM_FIELDS, ext, ...compiled.sfRead.main])],
       related,
     },
-    qb: { connection: flow.quickbooks.connection, entity: flow.quickbooks.entity },
+    qb: {
+      connection: flow.quickbooks.connection,
+      entity: flow.quickbooks.entity,
+      fields: [
+        ...new Set([...compiled.qbRead, ...lookups.map((f) => f.qb?.split('.')[0]).filter((x) => !!x)]),
+      ] as string[],
+    },
     createMissing: flow.createMissing,
     match: flow.match,
     conflict: flow.conflict,

