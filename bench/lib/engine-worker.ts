@@ -78,11 +78,15 @@ if (process.env.LEDGERBRIDGE_MEMLOG) {
 
 async function advance(ms: number): Promise<void> {
   for (const url of [input.sfUrl, input.qbUrl]) {
-    const r = await fetch(`${url}/__emulator/clock`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ advanceMs: ms }),
-    });
+    const post = () =>
+      fetch(`${url}/__emulator/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ advanceMs: ms }),
+      });
+    // A kept-alive socket the emulator closed while the run was busy fails once; a second try opens
+    // a new one (time moving twice as far is harmless here).
+    const r = await post().catch(() => post());
     if (!r.ok) throw new Error(`clock: ${r.status}`);
   }
 }
