@@ -552,64 +552,42 @@ async function buildUnits(
   }
 
   const unmatched: UnmatchedRecord[] = [];
-  for (const s of lonelySf) {
-    if (pairedSf.has(s.Id)) continue;
-    if (s.IsDeleted === true) {
-      work.push({ link: null, s, q: null });
-      continue;
-    }
-    const candidates = match.candidates.get(`sf:${s.Id}`) ?? [];
-    const label = labelOf(model, s, null);
-    if (!flows(model, 'sf->qb')) continue;
-    if (selection?.create) work.push({ link: null, s, q: null });
+  const place = (side: 'sf' | 'qb', rec: SfRecord | QbRecord, gone: boolean) => {
+    const unit: Unit =
+      side === 'sf'
+        ? { link: null, s: rec as SfRecord, q: null }
+        : { link: null, s: null, q: rec as QbRecord };
+    // A record deleted (or made inactive) before it was ever linked still goes through the plan,
+    // which decides by the delete policy.
+    if (gone) return void work.push(unit);
+    const there = side === 'sf' ? 'QuickBooks' : 'Salesforce';
+    if (!flows(model, side === 'sf' ? 'sf->qb' : 'qb->sf')) return;
+    const candidates = match.candidates.get(`${side}:${rec.Id}`) ?? [];
+    const label =
+      side === 'sf' ? labelOf(model, rec as SfRecord, null) : labelOf(model, null, rec as QbRecord);
+    const create = side === 'sf' ? model.createMissing.toQuickbooks : model.createMissing.toSalesforce;
+    if (selection?.create) work.push(unit);
     else if (candidates.length > 0)
       unmatched.push({
-        side: 'sf',
-        id: s.Id,
+        side,
+        id: rec.Id,
         label,
         candidates,
-        reason: `no rule could match it; ${candidates.length} possible match(es) in QuickBooks to review`,
+        reason: `no rule could match it; ${candidates.length} possible match(es) in ${there} to review`,
       });
-    else if (!model.createMissing.toQuickbooks)
+    else if (!create)
       unmatched.push({
-        side: 'sf',
-        id: s.Id,
+        side,
+        id: rec.Id,
         label,
         candidates,
-        reason:
-          'no matching QuickBooks record, and creating missing records in QuickBooks is off for this flow',
+        reason: `no matching ${there} record, and creating missing records in ${there} is off for this flow`,
       });
-    else work.push({ link: null, s, q: null });
-  }
-  for (const q of lonelyQb) {
-    if (pairedQb.has(q.Id)) continue;
-    if (q.Active === false || q.status === 'Deleted') {
-      work.push({ link: null, s: null, q });
-      continue;
-    }
-    const candidates = match.candidates.get(`qb:${q.Id}`) ?? [];
-    const label = labelOf(model, null, q);
-    if (!flows(model, 'qb->sf')) continue;
-    if (selection?.create) work.push({ link: null, s: null, q });
-    else if (candidates.length > 0)
-      unmatched.push({
-        side: 'qb',
-        id: q.Id,
-        label,
-        candidates,
-        reason: `no rule could match it; ${candidates.length} possible match(es) in Salesforce to review`,
-      });
-    else if (!model.createMissing.toSalesforce)
-      unmatched.push({
-        side: 'qb',
-        id: q.Id,
-        label,
-        candidates,
-        reason:
-          'no matching Salesforce record, and creating missing records in Salesforce is off for this flow',
-      });
-    else work.push({ link: null, s: null, q });
-  }
+    else work.push(unit);
+  };
+  for (const s of lonelySf) if (!pairedSf.has(s.Id)) place('sf', s, s.IsDeleted === true);
+  for (const q of lonelyQb)
+    if (!pairedQb.has(q.Id)) place('qb', q, q.Active === false || q.status === 'Deleted');
   return { work, unmatched };
 }
 
