@@ -1,12 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type {
-  ConnectionCredentials,
-  ConnectionSecrets,
-  CredentialVault,
-  Rotation,
-} from '../../../src/connectors/credentials.ts';
 import {
   AmbiguousWriteError,
   ApiLimitError,
@@ -18,6 +12,7 @@ import {
   QboApiError,
   type QboConnectorOptions,
 } from '../../../src/connectors/qbo/index.ts';
+import { MemoryVault } from '../../helpers/memory-vault.ts';
 
 /**
  * The transport against a scripted stand-in for QuickBooks: what goes on the wire (minorversion,
@@ -85,40 +80,6 @@ async function stub(script: Script): Promise<{ url: string; seen: Seen[]; tokenC
   );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, seen, tokenCalls };
-}
-
-/** A vault in memory with the same rotate contract as the store's. */
-class MemoryVault implements CredentialVault {
-  status: { status: string; message?: string } = { status: 'active' };
-  private lock: Promise<unknown> = Promise.resolve();
-  constructor(private creds: ConnectionCredentials) {}
-  async get(): Promise<ConnectionCredentials> {
-    return structuredClone(this.creds);
-  }
-  rotate(
-    _id: string,
-    fn: (c: ConnectionCredentials, r: Rotation) => Promise<ConnectionSecrets | null>,
-  ): Promise<ConnectionCredentials> {
-    const run = this.lock.then(async () => {
-      let settings = this.creds.settings;
-      const next = await fn(structuredClone(this.creds), {
-        updateSettings: (patch) => (settings = { ...settings, ...patch }),
-      });
-      if (next)
-        this.creds = {
-          ...this.creds,
-          settings,
-          secrets: { ...this.creds.secrets, ...next },
-          tokenVersion: this.creds.tokenVersion + 1,
-        };
-      return structuredClone(this.creds);
-    });
-    this.lock = run.catch(() => {});
-    return run;
-  }
-  async setStatus(_id: string, status: 'active' | 'needs-reauth' | 'error', message?: string): Promise<void> {
-    this.status = { status, message };
-  }
 }
 
 function vaultFor(url: string): MemoryVault {

@@ -1,17 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type {
-  ConnectionCredentials,
-  ConnectionSecrets,
-  CredentialVault,
-  Rotation,
-} from '../../../src/connectors/credentials.ts';
 import { AmbiguousWriteError, ConnectorError } from '../../../src/connectors/errors.ts';
 import {
   createSalesforceConnector,
   type SalesforceConnectorWithIdentity,
 } from '../../../src/connectors/salesforce/index.ts';
+import { MemoryVault } from '../../helpers/memory-vault.ts';
 
 /**
  * Answers the emulator cannot give (it always answers well-formed JSON): a 200 whose body is cut
@@ -60,31 +55,6 @@ async function stub(script: Script): Promise<{ url: string; seen: Seen[] }> {
       }),
   );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
-
-class MemoryVault implements CredentialVault {
-  constructor(private creds: ConnectionCredentials) {}
-  async get(): Promise<ConnectionCredentials> {
-    return structuredClone(this.creds);
-  }
-  async rotate(
-    _id: string,
-    fn: (c: ConnectionCredentials, r: Rotation) => Promise<ConnectionSecrets | null>,
-  ): Promise<ConnectionCredentials> {
-    let settings = this.creds.settings;
-    const next = await fn(structuredClone(this.creds), {
-      updateSettings: (patch) => (settings = { ...settings, ...patch }),
-    });
-    if (next)
-      this.creds = {
-        ...this.creds,
-        settings,
-        secrets: { ...this.creds.secrets, ...next },
-        tokenVersion: this.creds.tokenVersion + 1,
-      };
-    return structuredClone(this.creds);
-  }
-  async setStatus(): Promise<void> {}
 }
 
 async function connect(url: string, retries = 3): Promise<SalesforceConnectorWithIdentity> {
