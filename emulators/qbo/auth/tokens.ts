@@ -185,8 +185,10 @@ export class TokenStore {
       refresh_token: refresh,
       token_type: 'bearer',
       expires_in: ACCESS_TOKEN_TTL_S,
-      x_refresh_token_expires_in: Math.max(0, Math.floor((rec.expiresAt - this.now()) / 1000)),
-      x_refresh_token_hard_expires_in: Math.max(0, Math.floor((rec.hardExpiresAt - this.now()) / 1000)),
+      // Rounded up: a token issued a millisecond ago still reports its whole lifetime (8726400), as
+      // Intuit's does; rounding down made a slow machine report 8726399.
+      x_refresh_token_expires_in: Math.max(0, Math.ceil((rec.expiresAt - this.now()) / 1000)),
+      x_refresh_token_hard_expires_in: Math.max(0, Math.ceil((rec.hardExpiresAt - this.now()) / 1000)),
     };
   }
 }
