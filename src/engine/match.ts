@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../store/schema.ts';
+import { trimHeap } from './memory.ts';
 import type { MatchRule } from './model.ts';
 
 /** A record pair a matching rule tied together. */
@@ -20,6 +21,18 @@ export interface MatchOutcome {
   pairs: MatchedPair[];
   /** Suggestions for records no rule could pair, by "sf:<id>" / "qb:<id>". */
   candidates: Map<string, Candidate[]>;
+}
+
+/**
+ * Ids per matching query. One query over 85,000 + 97,000 ids (a 100,000-pair first run) built
+ * ~300 MB of result rows and arrays at once; slices of this size keep each answer small.
+ */
+const SLICE = 5000;
+
+/** The i-th slice of both id lists, for i = 0, 1, … until both are used up. */
+function* slices(sf: readonly string[], qb: readonly string[]): Generator<[string[], string[]]> {
+  for (let i = 0; i < Math.max(sf.length, qb.length); i += SLICE)
+    yield [sf.slice(i, i + SLICE), qb.slice(i, i + SLICE)];
 }
 
 const KEY_COLUMN = { name: 'name_key', email: 'email_key' } as const;
@@ -56,7 +69,17 @@ export async function matchUnlinked(
     candidates.set(key, list);
   };
 
+  const wantedSf = new Set(sfIds);
+  const wantedQb = new Set(qbIds);
   for (const rule of rules) {
+    for (const [sfPart, qbPart] of slices(sfIds, qbIds)) {
+      await matchSlice(rule, sfPart, qbPart);
+      trimHeap();
+    }
+  }
+
+  /** One rule over one slice of the unlinked ids (the uniqueness of a key is judged over the whole directory). */
+  async function matchSlice(rule: MatchRule, sfIds: string[], qbIds: string[]): Promise<void> {
     if (rule === 'external-id') {
       const rows = await sql<{ sf_id: string; qb_id: string }>`
         select s.id as sf_id, q.id as qb_id
@@ -72,7 +95,7 @@ export async function matchUnlinked(
         takenQb.add(r.qb_id);
         pairs.push({ sfId: r.sf_id, qbId: r.qb_id, rule });
       }
-      continue;
+      return;
     }
     const col = sql.ref(KEY_COLUMN[rule]);
     const rows = await sql<{
@@ -98,8 +121,6 @@ export async function matchUnlinked(
       select s.k, s.ids as sf_ids, q.ids as qb_ids, s.labels as sf_labels, q.labels as qb_labels from s join q on q.k = s.k`.execute(
       db,
     );
-    const wantedSf = new Set(sfIds);
-    const wantedQb = new Set(qbIds);
     // Records already linked still count for uniqueness, but cannot be paired again.
     const involved = rows.rows.flatMap((r) => [
       ...r.sf_ids.map((id) => ({ side: 'sf' as const, id })),
@@ -136,10 +157,11 @@ export async function matchUnlinked(
   // Similar names only suggest: "Kookies by Kathy" / "Kookies by Kathy Inc." may well be one company.
   const leftSf = sfIds.filter((id) => !takenSf.has(id));
   const leftQb = qbIds.filter((id) => !takenQb.has(id));
-  for (const [side, ids] of [
-    ['sf', leftSf],
-    ['qb', leftQb],
-  ] as const) {
+  const fuzzy = [
+    ...[...slices(leftSf, [])].map(([ids]) => ['sf', ids] as const),
+    ...[...slices([], leftQb)].map(([, ids]) => ['qb', ids] as const),
+  ];
+  for (const [side, ids] of fuzzy) {
     if (ids.length === 0) continue;
     const other = side === 'sf' ? 'qb' : 'sf';
     const rows = await sql<{ id: string; other_id: string; other_label: string }>`

@@ -1,14 +1,14 @@
-import type { FlowModel, QbRecord, SfRecord } from './model.ts';
+import type { FlowModel, QbRecord } from './model.ts';
 import type { SfPort, QbPort } from './ports.ts';
 import type { ProgressListener } from './progress.ts';
-import { collectGarbage, LARGE_RUN } from './memory.ts';
+import type { ReadSet } from './read-set.ts';
 import { epochOf, later, soqlDateTime } from './timestamps.ts';
 import type { CursorPosition } from '../store/cursors.ts';
 
 /** Everything one run read from both sides, and how far each stream got. */
 export interface ChangeSet {
-  sf: Map<string, SfRecord>;
-  qb: Map<string, QbRecord>;
+  /** The records read (staged in the store). */
+  records: ReadSet;
   /** The newest modification time seen per stream ("sf:Account", "sf:Contact", "qb:Customer"). */
   highWater: Map<string, string>;
   initial: boolean;
@@ -110,26 +110,19 @@ export async function readChanges(
   sf: SfPort,
   qb: QbPort,
   cursors: Map<string, CursorPosition>,
+  records: ReadSet,
   opts: { overlapSeconds: number; onProgress?: ProgressListener },
 ): Promise<ChangeSet> {
   const names = streams(model);
   const sfSince = cursors.get(names.sfMain)?.since ?? null;
   const qbSince = cursors.get(names.qb)?.since ?? null;
   const set: ChangeSet = {
-    sf: new Map(),
-    qb: new Map(),
+    records,
     highWater: new Map(),
     initial: !sfSince && !qbSince,
   };
   const progress = opts.onProgress ?? (() => {});
   set.readStartedAt = Date.now();
-  // A large read collects its parsed pages' garbage as it goes (see collectGarbage).
-  let collectAt = LARGE_RUN;
-  const collect = () => {
-    if (set.sf.size + set.qb.size < collectAt) return;
-    collectAt = set.sf.size + set.qb.size + LARGE_RUN;
-    collectGarbage();
-  };
 
   const readSf = async () => {
     let hw: string | undefined;
@@ -140,12 +133,9 @@ export async function readChanges(
       ...readFrom(cursors.get(names.sfMain), opts.overlapSeconds),
       includeDeleted: sfSince !== null,
     })) {
-      for (const r of page) {
-        set.sf.set(r.Id, r);
-        hw = later(hw, r.SystemModstamp);
-      }
-      collect();
-      progress({ type: 'read', flow: model.name, side: 'sf', records: set.sf.size });
+      for (const r of page) hw = later(hw, r.SystemModstamp);
+      await records.add('sf', page);
+      progress({ type: 'read', flow: model.name, side: 'sf', records: records.size('sf') });
     }
     if (hw) set.highWater.set(names.sfMain, hw);
     if (!sfSince) return;
@@ -160,20 +150,20 @@ export async function readChanges(
       for await (const page of sf.query(soql, { all: true })) {
         for (const r of page) {
           const parent = r[rel.parentField];
-          if (typeof parent === 'string' && !set.sf.has(parent)) parents.add(parent);
+          if (typeof parent === 'string' && !records.has('sf', parent)) parents.add(parent);
           relHw = later(relHw, r.SystemModstamp);
         }
       }
       if (relHw) set.highWater.set(stream, relHw);
       if (parents.size > 0) {
-        const records = await sf.retrieve({
+        const found = await sf.retrieve({
           object: model.sf.object,
           ids: [...parents],
           fields: model.sf.fields,
           related: model.sf.related,
         });
-        for (const r of records) set.sf.set(r.Id, r);
-        progress({ type: 'read', flow: model.name, side: 'sf', records: set.sf.size });
+        await records.add('sf', found);
+        progress({ type: 'read', flow: model.name, side: 'sf', records: records.size('sf') });
       }
     }
   };
@@ -185,12 +175,9 @@ export async function readChanges(
       entity: model.qb.entity,
       ...readFrom(cursors.get(names.qb), opts.overlapSeconds),
     })) {
-      for (const r of page) {
-        set.qb.set(r.Id, prune(r));
-        hw = later(hw, r.MetaData?.LastUpdatedTime);
-      }
-      collect();
-      progress({ type: 'read', flow: model.name, side: 'qb', records: set.qb.size });
+      for (const r of page) hw = later(hw, r.MetaData?.LastUpdatedTime);
+      await records.add('qb', page.map(prune));
+      progress({ type: 'read', flow: model.name, side: 'qb', records: records.size('qb') });
     }
     if (hw) set.highWater.set(names.qb, hw);
   };

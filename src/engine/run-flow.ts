@@ -1,20 +1,20 @@
 import type { Store } from '../store/database.ts';
 import { getCursors, setCursor } from '../store/cursors.ts';
-import { upsertDirectory, type DirectoryEntry } from '../store/directory.ts';
 import { dueErrors } from '../store/error-queue.ts';
-import { linksByIds } from '../store/links.ts';
+import { linksByIds, type LinkPair } from '../store/links.ts';
 import { analyzeTables, ANALYZE_THRESHOLD } from '../store/statistics.ts';
-import type { ErrorRow, LinkRow } from '../store/schema.ts';
-import { commitChunk, directoryEntry, emptyCommit, finishWorks, type Tally } from './apply.ts';
-import { matchUnlinked, type Candidate } from './match.ts';
-import { flows, type FlowModel, type QbRecord, type SfRecord } from './model.ts';
+import type { ErrorRow } from '../store/schema.ts';
+import { commitChunk, emptyCommit, finishWorks, type Tally } from './apply.ts';
+import type { FlowModel } from './model.ts';
 import { getPath } from './paths.ts';
 import { followQuickbooksResult, planUnit, type Decision, type FieldChange, type Unit } from './plan.ts';
 import type { QbPort, SfPort } from './ports.ts';
 import type { ProgressListener } from './progress.ts';
-import { nextCursor, qbPruner, readChanges, type ChangeSet } from './read-changes.ts';
-import { collectGarbage, LARGE_RUN } from './memory.ts';
+import { nextCursor, readChanges, type ChangeSet } from './read-changes.ts';
+import { ReadSet } from './read-set.ts';
+import { trimHeap } from './memory.ts';
 import { recoverPendingWrites } from './recover.ts';
+import { buildUnits, loadUnits, orderByDependency, SelectionError, type UnitRef } from './units.ts';
 import { labelOf, workFor, type Work } from './work.ts';
 import { RunStopped, writeQuickbooks } from './write-qbo.ts';
 import { writeSalesforce } from './write-salesforce.ts';
@@ -75,14 +75,9 @@ export interface RecordSelection {
   create?: boolean;
 }
 
-/** Thrown when a hand-made link or selection cannot be honoured; says why. */
-export class SelectionError extends Error {
-  override name = 'SelectionError';
-}
+export { SelectionError };
 
 const MAX_WAVES = 6;
-/** What a unit's slot in the write queue holds once its chunk is taken (its records can be collected). */
-const RELEASED: Unit = { link: null, s: null, q: null };
 
 /** Runs one flow: recover, read, match, plan, write, commit, advance cursors. */
 export async function runFlow(
@@ -95,7 +90,7 @@ export async function runFlow(
   const db = store.db;
   const flow = model.name;
   const overlapSeconds = opts.overlapSeconds ?? 60;
-  const chunkSize = opts.chunkSize ?? 3000;
+  const chunkSize = opts.chunkSize ?? 2000;
   const progress = opts.onProgress ?? (() => {});
   const tally: Tally = new Map();
   const plan: PlannedChange[] = [];
@@ -108,6 +103,7 @@ export async function runFlow(
     recovered: { batches: 0, created: 0, updated: 0 },
   };
 
+  const read = new ReadSet(store, model, opts.runId);
   try {
     if (!opts.dryRun) {
       progress({ type: 'phase', flow, phase: 'recover' });
@@ -118,38 +114,22 @@ export async function runFlow(
     const cursors = await getCursors(db, flow);
     const missing: MissingRecord[] = [];
     const changes = opts.records
-      ? await readRecords(store, model, sf, qb, opts.records, missing)
-      : await readChanges(model, sf, qb, cursors, { overlapSeconds, onProgress: progress });
+      ? await readRecords(store, model, sf, qb, opts.records, read, missing)
+      : await readChanges(model, sf, qb, cursors, read, { overlapSeconds, onProgress: progress });
     if (!opts.records && changes.initial && !opts.dryRun) report.mode = 'initial';
-    if (!opts.records && !opts.dryRun) await addDueErrors(store, model, sf, qb, changes);
-    report.read = { sf: changes.sf.size, qb: changes.qb.size };
-    const large = changes.sf.size + changes.qb.size >= LARGE_RUN;
+    if (!opts.records && !opts.dryRun) await addDueErrors(store, model, sf, qb, read);
+    report.read = { sf: read.size('sf'), qb: read.size('qb') };
     if (missing.length > 0) await skipMissing(store, model, opts, missing, plan, tally);
 
-    // The directory is the engine's memory of both sides' keys: refreshed from every read.
-    // In slices, so 2 × 100,000 entries never sit in memory at once.
-    for (const side of ['sf', 'qb'] as const) {
-      let slice: DirectoryEntry[] = [];
-      for (const r of changes[side].values()) {
-        slice.push(directoryEntry(model, side, r));
-        if (slice.length < 2000) continue;
-        await upsertDirectory(db, flow, side, slice);
-        slice = [];
-      }
-      await upsertDirectory(db, flow, side, slice);
-    }
     // A directory that just grew a lot must be known to the planner before matching joins it.
-    if (changes.sf.size + changes.qb.size >= ANALYZE_THRESHOLD)
+    if (read.size('sf') + read.size('qb') >= ANALYZE_THRESHOLD)
       await analyzeTables(db, ['directory', 'links']);
-    if (large) collectGarbage();
 
     progress({ type: 'phase', flow, phase: 'match' });
-    const units = await buildUnits(store, model, sf, qb, changes, opts.records);
-    // The units hold every record still needed: the maps of what was read are let go, and each
-    // chunk's units with them once it commits (at 100,000 pairs, hundreds of MB held to the end).
-    changes.sf.clear();
-    changes.qb.clear();
-    if (large) collectGarbage();
+    const units = await buildUnits(store, model, sf, qb, read, opts.records);
+    trimHeap();
+    // What a dry run would link: later records (sub-customers) may point at it. A real run's new
+    // links are committed with their chunk, so the store answers for them.
     const runLinks = { sfToQb: new Map<string, string>(), qbToSf: new Map<string, string>() };
 
     // Unmatched records: listed with their candidates, never guessed.
@@ -194,27 +174,27 @@ export async function runFlow(
     }
 
     progress({ type: 'phase', flow, phase: 'write' });
-    let queue = orderByDependency(model, units.work);
+    let queue = orderByDependency(read, units.work);
     units.work = [];
     units.unmatched = [];
     const total = queue.length;
     let done = 0;
     for (let wave = 1; wave <= MAX_WAVES && queue.length > 0; wave++) {
-      const deferred: Unit[] = [];
+      const deferred: UnitRef[] = [];
       const last = wave === MAX_WAVES;
       for (let i = 0; i < queue.length; i += chunkSize) {
-        const chunk = queue.slice(i, i + chunkSize);
-        // Done with here: a unit deferred to the next wave is kept by `deferred` alone.
-        queue.fill(RELEASED, i, i + chunkSize);
+        const loaded = await loadUnits(store, read, queue.slice(i, i + chunkSize));
+        const chunk = loaded.map((l) => l.unit);
         const ctx = await lookupContext(store, model, chunk, runLinks);
         let decisions = chunk.map((u) => planUnit(model, u, ctx, { mayDefer: !last }));
         decisions = await refreshForQbUpdates(model, qb, decisions, ctx, !last);
 
         const ready: Decision[] = [];
-        for (const d of decisions) {
-          if (d.defer) deferred.push(d.unit);
+        // Decisions keep their units' order (a refreshed one carries a new unit object).
+        decisions.forEach((d, k) => {
+          if (d.defer) deferred.push(loaded[k]!.ref);
           else ready.push(d);
-        }
+        });
 
         if (opts.dryRun) {
           for (const d of ready) {
@@ -257,14 +237,10 @@ export async function runFlow(
         const commit = finishWorks(model, works, opts.runId, tally);
         commit.journalKeys = journalKeys;
         await commitChunk(db, flow, opts.runId, commit);
-        for (const l of commit.newLinks) {
-          runLinks.sfToQb.set(l.sfId, l.qbId);
-          runLinks.qbToSf.set(l.qbId, l.sfId);
-        }
         done += ready.length;
         progress({ type: 'write', flow, done, total });
         if (stopped) throw stopped;
-        if (large) collectGarbage();
+        trimHeap();
         await opts.onChunk?.();
       }
       queue = deferred;
@@ -292,6 +268,8 @@ export async function runFlow(
   } finally {
     report.counts = Object.fromEntries([...tally.entries()].sort());
     if (opts.dryRun) report.plan = plan;
+    // Left behind only if the store itself failed: the next run's start clears it.
+    await read.drop().catch(() => {});
     progress({ type: 'phase', flow, phase: 'done' });
   }
   return report;
@@ -319,9 +297,10 @@ async function readRecords(
   sf: SfPort,
   qb: QbPort,
   records: RecordSelection,
+  read: ReadSet,
   missing: MissingRecord[],
 ): Promise<ChangeSet> {
-  const set: ChangeSet = { sf: new Map(), qb: new Map(), highWater: new Map(), initial: false };
+  const set: ChangeSet = { records: read, highWater: new Map(), initial: false };
   const sfIds = [...new Set([...(records.sf ?? []), ...(records.pairs ?? []).map((p) => p.sf)])];
   const qbIds = [...new Set([...(records.qb ?? []), ...(records.pairs ?? []).map((p) => p.qb)])];
   const malformed = [
@@ -332,18 +311,20 @@ async function readRecords(
   const readSf = async (ids: string[]) => {
     if (ids.length === 0) return;
     const fields = model.sf.fields;
-    for (const r of await sf.retrieve({ object: model.sf.object, ids, fields, related: model.sf.related }))
-      set.sf.set(r.Id, r);
+    await read.add(
+      'sf',
+      await sf.retrieve({ object: model.sf.object, ids, fields, related: model.sf.related }),
+    );
   };
   const readQb = async (ids: string[]) => {
-    if (ids.length > 0) for (const r of await qb.readMany(model.qb.entity, ids)) set.qb.set(r.Id, r);
+    if (ids.length > 0) await read.add('qb', await qb.readMany(model.qb.entity, ids));
   };
   await readSf(sfIds);
   await readQb(qbIds);
-  const sfFound = new Set([...set.sf.keys()].map((id) => id.slice(0, 15)));
+  const sfFound = new Set(read.ids('sf').map((id) => id.slice(0, 15)));
   const lost = [
     ...sfIds.filter((id) => !sfFound.has(id.slice(0, 15))).map((id) => ({ side: 'sf' as const, id })),
-    ...qbIds.filter((id) => !set.qb.has(id)).map((id) => ({ side: 'qb' as const, id })),
+    ...qbIds.filter((id) => !read.has('qb', id)).map((id) => ({ side: 'qb' as const, id })),
   ];
   const pairIds = new Set((records.pairs ?? []).flatMap((p) => [`sf:${p.sf}`, `qb:${p.qb}`]));
   const lostPairs = lost.filter((m) => pairIds.has(`${m.side}:${m.id}`));
@@ -354,10 +335,10 @@ async function readRecords(
   missing.push(...lost);
 
   // The linked counterparts not selected themselves.
-  const sfLinks = await linksByIds(store.db, model.name, 'sf', [...set.sf.keys()]);
-  const qbLinks = await linksByIds(store.db, model.name, 'qb', [...set.qb.keys()]);
-  await readSf([...new Set([...qbLinks.values()].map((l) => l.sf_id))].filter((id) => !set.sf.has(id)));
-  await readQb([...new Set([...sfLinks.values()].map((l) => l.qb_id))].filter((id) => !set.qb.has(id)));
+  const sfLinks = await linksByIds(store.db, model.name, 'sf', read.ids('sf'));
+  const qbLinks = await linksByIds(store.db, model.name, 'qb', read.ids('qb'));
+  await readSf([...new Set([...qbLinks.values()].map((l) => l.sf_id))].filter((id) => !read.has('sf', id)));
+  await readQb([...new Set([...sfLinks.values()].map((l) => l.qb_id))].filter((id) => !read.has('qb', id)));
   return set;
 }
 
@@ -393,24 +374,25 @@ async function addDueErrors(
   model: FlowModel,
   sf: SfPort,
   qb: QbPort,
-  changes: ChangeSet,
+  read: ReadSet,
 ): Promise<void> {
   const all = await dueErrors(store.db, model.name);
   if (all.length === 0) return;
   const waiting = await waitingOnParents(store, model, all);
   const due = all.filter((e) => !waiting.has(e.id));
-  const sfIds = [...new Set(due.map((e) => e.sf_id).filter((x): x is string => !!x && !changes.sf.has(x)))];
-  const qbIds = [...new Set(due.map((e) => e.qb_id).filter((x): x is string => !!x && !changes.qb.has(x)))];
-  if (sfIds.length > 0) {
-    for (const r of await sf.retrieve({
-      object: model.sf.object,
-      ids: sfIds,
-      fields: model.sf.fields,
-      related: model.sf.related,
-    }))
-      changes.sf.set(r.Id, r);
-  }
-  if (qbIds.length > 0) for (const r of await qb.readMany(model.qb.entity, qbIds)) changes.qb.set(r.Id, r);
+  const sfIds = [...new Set(due.map((e) => e.sf_id).filter((x): x is string => !!x && !read.has('sf', x)))];
+  const qbIds = [...new Set(due.map((e) => e.qb_id).filter((x): x is string => !!x && !read.has('qb', x)))];
+  if (sfIds.length > 0)
+    await read.add(
+      'sf',
+      await sf.retrieve({
+        object: model.sf.object,
+        ids: sfIds,
+        fields: model.sf.fields,
+        related: model.sf.related,
+      }),
+    );
+  if (qbIds.length > 0) await read.add('qb', await qb.readMany(model.qb.entity, qbIds));
 }
 
 /**
@@ -447,158 +429,6 @@ async function waitingOnParents(store: Store, model: FlowModel, due: ErrorRow[])
   return waiting;
 }
 
-interface UnmatchedRecord {
-  side: 'sf' | 'qb';
-  id: string;
-  label: string;
-  reason: string;
-  candidates: Candidate[];
-}
-
-/** Pairs what was read with links and matches; decides which lone records are created or listed. */
-async function buildUnits(
-  store: Store,
-  model: FlowModel,
-  sf: SfPort,
-  qb: QbPort,
-  changes: ChangeSet,
-  selection: RecordSelection | undefined,
-): Promise<{ work: Unit[]; unmatched: UnmatchedRecord[] }> {
-  const db = store.db;
-  const keep = selection?.keep;
-  const sfLinks = await linksByIds(db, model.name, 'sf', [...changes.sf.keys()]);
-  // A link found from the Salesforce side is not fetched (and held) a second time.
-  const viaSf = new Map<string, LinkRow>();
-  for (const l of sfLinks.values()) if (changes.qb.has(l.qb_id)) viaSf.set(l.qb_id, l);
-  const qbLinks = await linksByIds(
-    db,
-    model.name,
-    'qb',
-    [...changes.qb.keys()].filter((id) => !viaSf.has(id)),
-  );
-  for (const [id, l] of viaSf) qbLinks.set(id, l);
-  const byLink = new Map<number, Unit>();
-  const lonelySf: SfRecord[] = [];
-  const lonelyQb: QbRecord[] = [];
-  for (const s of changes.sf.values()) {
-    const link = sfLinks.get(s.Id);
-    if (link) byLink.set(link.id, { link, s, q: null, keep });
-    else lonelySf.push(s);
-  }
-  for (const q of changes.qb.values()) {
-    const link = qbLinks.get(q.Id);
-    if (!link) {
-      lonelyQb.push(q);
-      continue;
-    }
-    const unit = byLink.get(link.id);
-    if (unit) unit.q = q;
-    else byLink.set(link.id, { link, s: null, q, keep });
-  }
-
-  // Pairs a person linked by hand come first and bypass the rules.
-  const forced = selection?.pairs ?? [];
-  for (const p of forced) {
-    if (sfLinks.has(p.sf))
-      throw new SelectionError(
-        `Salesforce ${model.sf.object} ${p.sf} is already linked to QuickBooks ${model.qb.entity} ${sfLinks.get(p.sf)!.qb_id}`,
-      );
-    if (qbLinks.has(p.qb))
-      throw new SelectionError(
-        `QuickBooks ${model.qb.entity} ${p.qb} is already linked to Salesforce ${model.sf.object} ${qbLinks.get(p.qb)!.sf_id}`,
-      );
-  }
-  const forcedSf = new Set(forced.map((p) => p.sf));
-  const forcedQb = new Set(forced.map((p) => p.qb));
-  const liveSf = lonelySf.filter((s) => s.IsDeleted !== true && !forcedSf.has(s.Id));
-  const liveQb = lonelyQb.filter((q) => q.Active !== false && q.status !== 'Deleted' && !forcedQb.has(q.Id));
-  const match = await matchUnlinked(
-    db,
-    model.name,
-    model.match,
-    liveSf.map((s) => s.Id),
-    liveQb.map((q) => q.Id),
-  );
-  match.pairs.unshift(...forced.map((p) => ({ sfId: p.sf, qbId: p.qb, rule: 'manual' as const })));
-
-  // Matched pairs need both records: fetch the side this run did not read.
-  const missingSf = match.pairs.filter((p) => !changes.sf.has(p.sfId)).map((p) => p.sfId);
-  const missingQb = match.pairs.filter((p) => !changes.qb.has(p.qbId)).map((p) => p.qbId);
-  const fetchedSf = new Map<string, SfRecord>();
-  const fetchedQb = new Map<string, QbRecord>();
-  if (missingSf.length > 0)
-    for (const r of await sf.retrieve({
-      object: model.sf.object,
-      ids: missingSf,
-      fields: model.sf.fields,
-      related: model.sf.related,
-    }))
-      fetchedSf.set(r.Id, r);
-  if (missingQb.length > 0) {
-    const prune = qbPruner(model);
-    for (const r of await qb.readMany(model.qb.entity, missingQb)) fetchedQb.set(r.Id, prune(r));
-  }
-
-  const work: Unit[] = [...byLink.values()];
-  const pairedSf = new Set<string>();
-  const pairedQb = new Set<string>();
-  for (const p of match.pairs) {
-    const s = changes.sf.get(p.sfId) ?? fetchedSf.get(p.sfId) ?? null;
-    const q = changes.qb.get(p.qbId) ?? fetchedQb.get(p.qbId) ?? null;
-    if (!s || !q) continue;
-    pairedSf.add(p.sfId);
-    pairedQb.add(p.qbId);
-    work.push({ link: null, s, q, matchedBy: p.rule, keep });
-  }
-
-  const unmatched: UnmatchedRecord[] = [];
-  const place = (side: 'sf' | 'qb', rec: SfRecord | QbRecord, gone: boolean) => {
-    const unit: Unit =
-      side === 'sf'
-        ? { link: null, s: rec as SfRecord, q: null }
-        : { link: null, s: null, q: rec as QbRecord };
-    // A record deleted (or made inactive) before it was ever linked still goes through the plan,
-    // which decides by the delete policy.
-    if (gone) return void work.push(unit);
-    const there = side === 'sf' ? 'QuickBooks' : 'Salesforce';
-    if (!flows(model, side === 'sf' ? 'sf->qb' : 'qb->sf')) return;
-    const candidates = match.candidates.get(`${side}:${rec.Id}`) ?? [];
-    const label =
-      side === 'sf' ? labelOf(model, rec as SfRecord, null) : labelOf(model, null, rec as QbRecord);
-    const create = side === 'sf' ? model.createMissing.toQuickbooks : model.createMissing.toSalesforce;
-    if (selection?.create) work.push(unit);
-    else if (candidates.length > 0)
-      unmatched.push({
-        side,
-        id: rec.Id,
-        label,
-        candidates,
-        reason: `no rule could match it; ${candidates.length} possible match(es) in ${there} to review`,
-      });
-    else if (!create)
-      unmatched.push({
-        side,
-        id: rec.Id,
-        label,
-        candidates,
-        reason: `no matching ${there} record, and creating missing records in ${there} is off for this flow`,
-      });
-    else work.push(unit);
-  };
-  for (const s of lonelySf) if (!pairedSf.has(s.Id)) place('sf', s, s.IsDeleted === true);
-  for (const q of lonelyQb)
-    if (!pairedQb.has(q.Id)) place('qb', q, q.Active === false || q.status === 'Deleted');
-  return { work, unmatched };
-}
-
-/** Records whose lookups are empty go first, so parents are linked before their children need them. */
-function orderByDependency(model: FlowModel, units: Unit[]): Unit[] {
-  const dependent = (u: Unit) =>
-    (u.s && model.lookups.toQb.some((p) => !!getPath(u.s, p))) ||
-    (u.q && model.lookups.toSf.some((p) => !!getPath(u.q, p)));
-  return [...units.filter((u) => !dependent(u)), ...units.filter((u) => dependent(u))];
-}
-
 type LookupContext = { linked(direction: 'sf->qb' | 'qb->sf', id: string): string | null };
 
 /** Resolves lookups of a chunk through links (stored, and made earlier in this run). */
@@ -626,10 +456,10 @@ async function lookupContext(
       if (id && !runLinks.qbToSf.has(id)) qbIds.add(id);
     }
   }
-  const bySf: Map<string, LinkRow> = sfIds.size
+  const bySf: Map<string, LinkPair> = sfIds.size
     ? await linksByIds(store.db, model.name, 'sf', [...sfIds])
     : new Map();
-  const byQb: Map<string, LinkRow> = qbIds.size
+  const byQb: Map<string, LinkPair> = qbIds.size
     ? await linksByIds(store.db, model.name, 'qb', [...qbIds])
     : new Map();
   return {

@@ -1,3 +1,4 @@
+import { dropAbandonedStaging } from '../store/staged-records.ts';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { ApiLimitError } from '../connectors/errors.ts';
@@ -195,6 +196,8 @@ export async function runSync(ctx: EngineContext, req: SyncRequest): Promise<Syn
   let result: SyncReport | undefined;
 
   try {
+    // Records staged by runs that are over (a killed process's among them, just closed above).
+    await dropAbandonedStaging(db);
     for (const name of names) {
       const model = await ctx.model(name);
       const sf = await ctx.salesforce(model.sf.connection);

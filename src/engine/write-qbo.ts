@@ -1,3 +1,4 @@
+import { trimHeap } from './memory.ts';
 import { randomUUID } from 'node:crypto';
 import { ApiLimitError, AuthError, ConnectorError } from '../connectors/errors.ts';
 import { describeFault, QboApiError, QboUsageError } from '../connectors/qbo/errors.ts';
@@ -203,6 +204,8 @@ export async function writeQuickbooks(
       });
       if (complete) keys.push(key);
       opts.onBatch?.(batch.length);
+      // A chunk's batches answer with whole entities: a large chunk's garbage is collected as it goes.
+      trimHeap();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, batches.length)) }, worker));

@@ -25,6 +25,8 @@ export interface Store {
   kind: 'pglite' | 'postgres';
   /** The data folder (PGlite) or the server (PostgreSQL, password hidden). */
   where: string;
+  /** Bytes of WebAssembly memory PGlite holds (it grows and never shrinks); 0 on PostgreSQL. */
+  engineMemory(): number;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,12 @@ const INT8 = 20;
  */
 export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 const pgliteOptions = { parsers: { [INT8]: Number }, startParams: PGLITE_START_PARAMS };
+
+/** PGlite's WebAssembly heap size, read from its Emscripten module (not part of its typed API). */
+function wasmBytes(lite: PGlite): number {
+  const mod = (lite as unknown as { mod?: { HEAPU8?: Uint8Array } }).mod;
+  return mod?.HEAPU8?.byteLength ?? 0;
+}
 
 function redact(url: string): string {
   try {
@@ -79,12 +87,18 @@ export async function openStore(location: StoreLocation = locationFromEnv()): Pr
       throw new StoreError(`cannot connect to PostgreSQL at ${where}: ${(e as Error).message}`);
     }
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', where, close: () => db.destroy() };
+    return { db, kind: 'postgres', where, engineMemory: () => 0, close: () => db.destroy() };
   }
   if (location.memory) {
     const lite = await PGlite.create(pgliteOptions);
     const db = new Kysely<Schema>({ dialect: pgliteDialect(lite) });
-    return { db, kind: 'pglite', where: 'memory', close: async () => lite.close() };
+    return {
+      db,
+      kind: 'pglite',
+      where: 'memory',
+      engineMemory: () => wasmBytes(lite),
+      close: async () => lite.close(),
+    };
   }
   const dataDir = resolve(location.dataDir ?? '.ledgerbridge');
   const lock = DataFolderLock.acquire(dataDir);
@@ -102,6 +116,7 @@ export async function openStore(location: StoreLocation = locationFromEnv()): Pr
     db,
     kind: 'pglite',
     where: dataDir,
+    engineMemory: () => wasmBytes(lite),
     async close() {
       if (closed) return;
       closed = true;

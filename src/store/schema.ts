@@ -135,6 +135,14 @@ export interface WriteJournalTable {
   applied_at: Timestamp | null;
 }
 
+export interface StagedRecordsTable {
+  run_id: number;
+  flow: string;
+  side: 'sf' | 'qb';
+  id: string;
+  body: string;
+}
+
 export interface LeasesTable {
   name: string;
   owner: string;
@@ -160,6 +168,7 @@ export interface Schema {
   write_journal: WriteJournalTable;
   settings: SettingsTable;
   leases: LeasesTable;
+  staged_records: StagedRecordsTable;
 }
 
 export type LinkRow = Selectable<LinksTable>;

@@ -135,6 +135,12 @@ describe.each(STORE_KINDS)('the baseline flow from the first sync on (%s)', (kin
     expect(report.status).toBe('succeeded');
     expect(report.mode).toBe('initial');
     expect(writesAfter(sb, mark).qb).toBeGreaterThan(0);
+    // The records the run read were staged in the store, and let go of when it ended.
+    const staged = await sb.runtime.store.db
+      .selectFrom('staged_records')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(staged.n)).toBe(0);
 
     const links = await allLinks(sb);
     const bySf = new Map(links.map((l) => [l.sf_id, l]));
