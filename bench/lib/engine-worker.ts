@@ -5,8 +5,9 @@
  * initial run, a run with no change, then 50 edits on each side and an incremental run. Writes its
  * figures as JSON to the file named on the command line.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { heapTrims } from '../../src/engine/memory.ts';
 import { runSync, type SyncReport } from '../../src/engine/sync.ts';
 import { connectEmulator } from '../../src/runtime/connect.ts';
 import { openRuntime } from '../../src/runtime/runtime.ts';
@@ -65,17 +66,6 @@ const input = JSON.parse(process.argv[2]!) as WorkerInput;
 let peak = 0;
 const sample = () => (peak = Math.max(peak, process.memoryUsage.rss()));
 const sampler = setInterval(sample, 50);
-// LEDGERBRIDGE_MEMLOG=1: RSS, V8 heap used and external memory every 2 s (where the memory goes).
-if (process.env.LEDGERBRIDGE_MEMLOG) {
-  const mb = (n: number) => Math.round(n / 1e6);
-  setInterval(() => {
-    const m = process.memoryUsage();
-    process.stderr.write(
-      `  mem rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)}\n`,
-    );
-  }, 2000).unref();
-}
-
 async function advance(ms: number): Promise<void> {
   for (const url of [input.sfUrl, input.qbUrl]) {
     const post = () =>
@@ -96,6 +86,73 @@ const runtime = await openRuntime({
   configFile: null,
   tuning: { qbo: { limits: BENCH_QBO_LIMITS } },
 });
+/** Resident MB of the largest mappings (Linux), as "resident/virtual" MB: where the memory sits. */
+function residentByKind(): string {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/smaps', 'utf8');
+  } catch {
+    return '';
+  }
+  const maps: Array<{ size: number; rss: number; name: string }> = [];
+  for (const line of text.split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      const size = Number.parseInt(head[2]!, 16) - Number.parseInt(head[1]!, 16);
+      maps.push({ size, rss: 0, name: head[3] ?? '' });
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss && maps.length > 0) maps[maps.length - 1]!.rss += Number(rss[1]) * 1024;
+  }
+  const mb = (n: number) => Math.round(n / 2 ** 20);
+  const classes = new Map<string, { n: number; rss: number }>();
+  for (const m of maps) {
+    const k = m.name.startsWith('/')
+      ? 'files'
+      : m.name
+        ? m.name
+        : m.size <= 2 ** 18
+          ? 'anon<=256K'
+          : m.size <= 2 ** 20
+            ? 'anon<=1M'
+            : m.size <= 2 ** 26
+              ? 'anon<=64M'
+              : 'anon>64M';
+    const c = classes.get(k) ?? { n: 0, rss: 0 };
+    c.n++;
+    c.rss += m.rss;
+    classes.set(k, c);
+  }
+  const sizes = new Map<number, number>();
+  for (const m of maps)
+    if (!m.name && m.size <= 2 ** 20) sizes.set(m.size / 1024, (sizes.get(m.size / 1024) ?? 0) + m.rss);
+  const top = [...sizes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([k, v]) => `${k}K=${mb(v)}`)
+    .join(',');
+  return (
+    top +
+    ' ' +
+    [...classes]
+      .filter(([, c]) => c.rss > 2 ** 21)
+      .map(([k, c]) => `${k}:${mb(c.rss)}(${c.n})`)
+      .join(' ')
+  );
+}
+
+// LEDGERBRIDGE_MEMLOG=1: RSS, V8 heap used and external memory every 2 s (where the memory goes).
+if (process.env.LEDGERBRIDGE_MEMLOG) {
+  const mb = (n: number) => Math.round(n / 1e6);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    process.stderr.write(
+      `  mem ${residentByKind()} rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)} pglite=${mb(runtime.store.engineMemory() ?? 0)}\n`,
+    );
+  }, 2000).unref();
+}
+
 const out: WorkerOutput = { size: input.size, phases: [], peakRssMb: 0, edits: { sf: [], qb: [] } };
 try {
   await connectEmulator(runtime.connections, 'salesforce', 'salesforce', input.sfUrl);
@@ -110,7 +167,18 @@ try {
     const before = peak;
     peak = 0;
     const t0 = performance.now();
-    const r = await runSync(counting.engine, { trigger: 'bench' });
+    const r = await runSync(counting.engine, {
+      trigger: 'bench',
+      // With LEDGERBRIDGE_MEMLOG, the engine's phases are logged beside the memory samples.
+      onProgress: process.env.LEDGERBRIDGE_MEMLOG
+        ? (e) => {
+            if (e.type === 'phase')
+              process.stderr.write(
+                `  phase ${e.phase} rss=${Math.round(process.memoryUsage.rss() / 1e6)} heapUsed=${Math.round(process.memoryUsage().heapUsed / 1e6)} pglite=${Math.round(runtime.store.engineMemory() / 1e6)}\n`,
+              );
+          }
+        : undefined,
+    });
     const durationMs = performance.now() - t0;
     sample();
     (out.phasePeakRssMb ??= {})[name] = Math.round(peak / 1e6);
@@ -142,8 +210,9 @@ try {
       log,
       rssAfterMb: Math.round(process.memoryUsage.rss() / 1e6),
     });
+    const trims = heapTrims();
     process.stderr.write(
-      `  [${input.size}] ${name}: ${(durationMs / 1000).toFixed(1)} s, calls sf=${r.apiCalls.salesforce.total} qb=${r.apiCalls.quickbooks.total}, rss ${Math.round(process.memoryUsage.rss() / 1e6)} MB\n`,
+      `  [${input.size}] ${name}: ${(durationMs / 1000).toFixed(1)} s (${trims.collections} heap collections so far, ${(trims.ms / 1000).toFixed(1)} s), calls sf=${r.apiCalls.salesforce.total} qb=${r.apiCalls.quickbooks.total}, rss ${Math.round(process.memoryUsage.rss() / 1e6)} MB\n`,
     );
     return r;
   };
