@@ -174,7 +174,7 @@ try {
         ? (e) => {
             if (e.type === 'phase')
               process.stderr.write(
-                `  phase ${e.phase} rss=${Math.round(process.memoryUsage.rss() / 1e6)} heapUsed=${Math.round(process.memoryUsage().heapUsed / 1e6)} pglite=${Math.round(runtime.store.engineMemory() / 1e6)}\n`,
+                `  phase ${e.phase} at ${((performance.now() - t0) / 1000).toFixed(1)} s rss=${Math.round(process.memoryUsage.rss() / 1e6)} heapUsed=${Math.round(process.memoryUsage().heapUsed / 1e6)} pglite=${Math.round(runtime.store.engineMemory() / 1e6)}\n`,
               );
           }
         : undefined,

@@ -12,15 +12,16 @@ export async function stageRecords(
   side: Side,
   records: ReadonlyArray<{ id: string; body: string }>,
 ): Promise<void> {
-  for (const part of chunks(records, 500)) {
+  // One statement may not touch a row twice: a record given twice keeps its last version.
+  const unique = [...new Map(records.map((r) => [r.id, r])).values()];
+  // Two array parameters per statement instead of two per row: PGlite parses far fewer parameters.
+  for (const part of chunks(unique, 2000)) {
     if (part.length === 0) continue;
-    await db
-      .insertInto('staged_records')
-      .values(part.map((r) => ({ run_id: runId, flow, side, id: r.id, body: r.body })))
-      .onConflict((oc) =>
-        oc.columns(['run_id', 'flow', 'side', 'id']).doUpdateSet({ body: sql`excluded.body` }),
-      )
-      .execute();
+    await sql`
+      insert into staged_records (run_id, flow, side, id, body)
+      select ${runId}::bigint, ${flow}::text, ${side}::text, r.id, r.body
+      from unnest(${part.map((r) => r.id)}::text[], ${part.map((r) => r.body)}::text[]) as r(id, body)
+      on conflict (run_id, flow, side, id) do update set body = excluded.body`.execute(db);
   }
 }
 
