@@ -1,12 +1,7 @@
 import { canonical } from '../money/decimal.ts';
+import { JSON_NUMBER, rawJSON } from '../money/exact-json.ts';
 import type { MappedValue, QbRecord } from './model.ts';
 import { setPath, topLevel } from './paths.ts';
-
-interface RawJsonApi {
-  rawJSON(text: string): unknown;
-}
-const rawJSON = (JSON as unknown as RawJsonApi).rawJSON;
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
 
 /**
  * A decimal as a JSON number token whose text is exactly the decimal (`JSON.rawJSON`): any

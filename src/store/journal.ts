@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { parseWithSource, rawJSON, type SourceReviver } from '../money/exact-json.ts';
 import type { Schema } from './schema.ts';
 
 /** A write batch about to be sent: its idempotency key, the exact request, and what each item is for. */
@@ -10,12 +11,6 @@ export interface JournalEntry<Req = unknown, Items = unknown> {
   items: Items;
   runId: number | null;
 }
-
-type SourceReviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
-interface RawJsonApi {
-  rawJSON(text: string): unknown;
-}
-const rawJSON = (JSON as unknown as RawJsonApi).rawJSON;
 
 // A number whose shortest float text differs from its source (2634.80, 1234567890123456.78, 1e5)
 // comes back as a raw JSON token with exactly that source, so stringifying it again gives it back.
@@ -36,7 +31,7 @@ function requestText(request: unknown): string {
 /** A journalled request as it was sent: numbers keep their exact text (older rows: as stored). */
 export function requestOf(stored: unknown): unknown {
   if (typeof stored !== 'string') return stored;
-  return JSON.parse(stored, exactNumbers as Parameters<typeof JSON.parse>[1]);
+  return parseWithSource(stored, exactNumbers);
 }
 
 /** Records a batch as pending; committed before the request leaves, so a crash can replay it. */

@@ -1,4 +1,5 @@
 import { canonical } from '../../money/decimal.ts';
+import { JSON_NUMBER, parseWithSource, rawJSON, type SourceReviver } from '../../money/exact-json.ts';
 
 /**
  * JSON to and from QuickBooks without binary floats: money arrives as JSON numbers (`2634.80`)
@@ -38,14 +39,6 @@ export const DECIMAL_KEYS: ReadonlySet<string> = new Set([
   'UnitPrice',
 ]);
 
-const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
-
-type SourceReviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
-interface RawJson {
-  rawJSON(text: string): unknown;
-}
-const rawJSON = (JSON as unknown as RawJson).rawJSON;
-
 // Decimal keys always become strings; any other non-integer number too (it would lose digits).
 const exactNumbers: SourceReviver = (key, value, context) => {
   if (typeof value !== 'number' || context?.source === undefined) return value;
@@ -55,7 +48,7 @@ const exactNumbers: SourceReviver = (key, value, context) => {
 
 /** Parses a QuickBooks response body, keeping decimals as their exact source text. */
 export function parseExact(text: string): unknown {
-  return JSON.parse(text, exactNumbers as Parameters<typeof JSON.parse>[1]);
+  return parseWithSource(text, exactNumbers);
 }
 
 function decimalReplacer(key: string, value: unknown): unknown {

@@ -1,17 +1,11 @@
 import { Decimal } from 'decimal.js';
+import { parseWithSource, rawJSON, type SourceReviver } from '../../money/exact-json.ts';
 
 /**
  * JSON to and from Salesforce without binary floats. Currency, percent and double fields arrive as
  * JSON numbers (`1234.5`); they reach the engine as their exact source text. Outgoing decimals
  * (decimal.js values) leave as number tokens whose text is exactly the decimal.
  */
-
-type SourceReviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
-
-interface RawJson {
-  rawJSON(text: string): unknown;
-}
-const rawJSON = (JSON as unknown as RawJson).rawJSON;
 
 // A number with a fraction or exponent, or one a double cannot hold, keeps its source text.
 const exactNumbers: SourceReviver = (_key, value, context) => {
@@ -24,7 +18,7 @@ const exactNumbers: SourceReviver = (_key, value, context) => {
 /** Parses a Salesforce response body, keeping non-integer numbers as their exact text. */
 export function parseExact(text: string): unknown {
   if (text === '') return null;
-  return JSON.parse(text, exactNumbers as Parameters<typeof JSON.parse>[1]);
+  return parseWithSource(text, exactNumbers);
 }
 
 function replacer(this: unknown, key: string, value: unknown): unknown {
