@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Schema } from '../store/schema.ts';
+import { chunks } from '../store/chunks.ts';
 import { trimHeap } from './memory.ts';
 import type { MatchRule } from './model.ts';
 
@@ -28,12 +29,6 @@ export interface MatchOutcome {
  * ~300 MB of result rows and arrays at once; slices of this size keep each answer small.
  */
 const SLICE = 5000;
-
-/** The i-th slice of both id lists, for i = 0, 1, … until both are used up. */
-function* slices(sf: readonly string[], qb: readonly string[]): Generator<[string[], string[]]> {
-  for (let i = 0; i < Math.max(sf.length, qb.length); i += SLICE)
-    yield [sf.slice(i, i + SLICE), qb.slice(i, i + SLICE)];
-}
 
 const KEY_COLUMN = { name: 'name_key', email: 'email_key' } as const;
 const RULE_WORDS = {
@@ -72,8 +67,10 @@ export async function matchUnlinked(
   const wantedSf = new Set(sfIds);
   const wantedQb = new Set(qbIds);
   for (const rule of rules) {
-    for (const [sfPart, qbPart] of slices(sfIds, qbIds)) {
-      await matchSlice(rule, sfPart, qbPart);
+    const sfParts = chunks(sfIds, SLICE);
+    const qbParts = chunks(qbIds, SLICE);
+    for (let i = 0; i < Math.max(sfParts.length, qbParts.length); i++) {
+      await matchSlice(rule, sfParts[i] ?? [], qbParts[i] ?? []);
       trimHeap();
     }
   }
@@ -158,11 +155,10 @@ export async function matchUnlinked(
   const leftSf = sfIds.filter((id) => !takenSf.has(id));
   const leftQb = qbIds.filter((id) => !takenQb.has(id));
   const fuzzy = [
-    ...[...slices(leftSf, [])].map(([ids]) => ['sf', ids] as const),
-    ...[...slices([], leftQb)].map(([, ids]) => ['qb', ids] as const),
+    ...chunks(leftSf, SLICE).map((ids) => ['sf', ids] as const),
+    ...chunks(leftQb, SLICE).map((ids) => ['qb', ids] as const),
   ];
   for (const [side, ids] of fuzzy) {
-    if (ids.length === 0) continue;
     const other = side === 'sf' ? 'qb' : 'sf';
     const rows = await sql<{ id: string; other_id: string; other_label: string }>`
       select x.id, y.id as other_id, y.label as other_label

@@ -395,18 +395,20 @@ async function addDueErrors(
   if (qbIds.length > 0) await read.add('qb', await qb.readMany(model.qb.entity, qbIds));
 }
 
+/** The id a lookup value points at: a Salesforce id, or a QuickBooks reference's {value}. */
+function refId(v: unknown): string | null {
+  if (typeof v === 'string') return v !== '' ? v : null;
+  if (v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string')
+    return (v as { value: string }).value;
+  return null;
+}
+
 /**
  * Records held because their parent is not linked, whose parents are all still unlinked: reading them
  * again would only hold them again (a change to the record itself comes through the change read), so
  * they are not read until a parent is linked. At 100,000 pairs this saved ~35 calls on every run.
  */
 async function waitingOnParents(store: Store, model: FlowModel, due: ErrorRow[]): Promise<Set<number>> {
-  const refId = (v: unknown): string | null =>
-    typeof v === 'string' && v !== ''
-      ? v
-      : v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string'
-        ? (v as { value: string }).value
-        : null;
   const refs = new Map<number, { side: 'sf' | 'qb'; ids: string[] }>();
   const wanted = { sf: new Set<string>(), qb: new Set<string>() };
   for (const e of due) {
@@ -438,12 +440,6 @@ async function lookupContext(
   chunk: Unit[],
   runLinks: { sfToQb: Map<string, string>; qbToSf: Map<string, string> },
 ): Promise<LookupContext> {
-  const refId = (v: unknown): string | null =>
-    typeof v === 'string' && v !== ''
-      ? v
-      : v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string'
-        ? (v as { value: string }).value
-        : null;
   const sfIds = new Set<string>();
   const qbIds = new Set<string>();
   for (const u of chunk) {

@@ -1,3 +1,4 @@
+import { chunks } from '../store/chunks.ts';
 import type { Store } from '../store/database.ts';
 import { directoryLabels } from '../store/directory.ts';
 import { linksById, linksByIds, type LinkPair } from '../store/links.ts';
@@ -5,6 +6,7 @@ import { matchUnlinked, type Candidate } from './match.ts';
 import { flows, type FlowModel } from './model.ts';
 import type { Unit } from './plan.ts';
 import type { QbPort, SfPort } from './ports.ts';
+import type { RecordSelection } from './run-flow.ts';
 import { qbPruner } from './read-changes.ts';
 import type { ReadSet } from './read-set.ts';
 
@@ -33,11 +35,7 @@ export interface UnmatchedRecord {
 }
 
 /** Hand-made choices a record-mode run honours. */
-export interface UnitChoices {
-  keep?: 'salesforce' | 'quickbooks';
-  pairs?: Array<{ sf: string; qb: string }>;
-  create?: boolean;
-}
+export type UnitChoices = Pick<RecordSelection, 'keep' | 'pairs' | 'create'>;
 
 /** Thrown when a hand-made link or selection cannot be honoured; says why. */
 export class SelectionError extends Error {
@@ -114,20 +112,15 @@ export async function buildUnits(
   // Matched pairs need both records: fetch (and stage) the side this run did not read.
   const missingSf = match.pairs.filter((p) => !read.has('sf', p.sfId)).map((p) => p.sfId);
   const missingQb = match.pairs.filter((p) => !read.has('qb', p.qbId)).map((p) => p.qbId);
-  for (let i = 0; i < missingSf.length; i += FETCH_SLICE) {
-    const ids = missingSf.slice(i, i + FETCH_SLICE);
-    const fields = model.sf.fields;
+  const fields = model.sf.fields;
+  for (const ids of chunks(missingSf, FETCH_SLICE))
     await read.add(
       'sf',
       await sf.retrieve({ object: model.sf.object, ids, fields, related: model.sf.related }),
     );
-  }
   const prune = qbPruner(model);
-  for (let i = 0; i < missingQb.length; i += FETCH_SLICE)
-    await read.add(
-      'qb',
-      (await qb.readMany(model.qb.entity, missingQb.slice(i, i + FETCH_SLICE))).map(prune),
-    );
+  for (const ids of chunks(missingQb, FETCH_SLICE))
+    await read.add('qb', (await qb.readMany(model.qb.entity, ids)).map(prune));
 
   const work: UnitRef[] = [...byLink.values()];
   byLink.clear();
