@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { PhaseFigures, WorkerInput, WorkerOutput } from './lib/engine-worker.ts';
-import { startEmulatorProcess, type EmulatorProcess } from './lib/emulator-process.ts';
+import type { PhaseFigures, WorkerOutput } from './lib/engine-worker.ts';
+import { startEmulatorPair } from './lib/emulator-process.ts';
 import { naiveReplay, type NaiveFigures } from './lib/naive.ts';
+import { runWorker, workerInput } from './lib/worker-process.ts';
 
 /**
  * `npm run bench`: the engine's figures at each size (initial sync, echo, no change, 100 changes),
@@ -52,32 +52,6 @@ export interface BenchReport {
 const here = dirname(fileURLToPath(import.meta.url));
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
-async function runWorker(input: WorkerInput, log: (l: string) => void): Promise<WorkerOutput> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(here, 'lib', 'engine-worker.ts'), JSON.stringify(input)],
-    { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, LEDGERBRIDGE_SECRET_KEY: '' } },
-  );
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    const s = d.toString();
-    err += s;
-    for (const line of s.split('\n')) if (line.trim()) log(line);
-  });
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
-  if (code !== 0 || !existsSync(input.out))
-    throw new Error(`the ledgerbridge worker for ${input.size} failed (${code}): ${err.slice(-2000)}`);
-  return JSON.parse(readFileSync(input.out, 'utf8')) as WorkerOutput;
-}
-
-async function pair(size: number, seed: number): Promise<[EmulatorProcess, EmulatorProcess]> {
-  const [sf, qb] = await Promise.all([
-    startEmulatorProcess('salesforce', { records: size, seed }),
-    startEmulatorProcess('qbo', { records: size, seed }),
-  ]);
-  return [sf, qb];
-}
-
 /** Runs one size: the engine against emulator processes, then the naive replay on fresh ones. */
 export async function benchSize(size: number, opts: BenchOptions): Promise<SizeResult> {
   const log = opts.log ?? (() => {});
@@ -85,29 +59,18 @@ export async function benchSize(size: number, opts: BenchOptions): Promise<SizeR
   const dir = mkdtempSync(join(tmpdir(), `ledgerbridge-bench-${size}-`));
   try {
     log(`size ${size}: starting the emulators (seed ${seed})`);
-    let [sf, qb] = await pair(size, seed);
+    let [sf, qb] = await startEmulatorPair(size, seed);
     let worker: WorkerOutput;
     let emulatorPeakRssMb: SizeResult['emulatorPeakRssMb'];
     try {
-      worker = await runWorker(
-        {
-          size,
-          sfUrl: sf.url,
-          qbUrl: qb.url,
-          dataDir: join(dir, 'data'),
-          logDir: dir,
-          out: join(dir, 'worker.json'),
-          intervalMs: opts.intervalMs ?? 10 * 60_000,
-          settleWaitMs: 61_000,
-        },
-        log,
-      );
+      const extra = opts.intervalMs === undefined ? {} : { intervalMs: opts.intervalMs };
+      worker = await runWorker(workerInput(size, { sf: sf.url, qb: qb.url }, dir, extra), log);
       emulatorPeakRssMb = { salesforce: await sf.peakRssMb(), qbo: await qb.peakRssMb() };
     } finally {
       await Promise.all([sf.close(), qb.close()]);
     }
     log(`size ${size}: the naive way, on a fresh pair of emulators`);
-    [sf, qb] = await pair(size, seed);
+    [sf, qb] = await startEmulatorPair(size, seed);
     try {
       const max = opts.naiveMax ?? 4000;
       const phase = (name: PhaseFigures['phase']) => worker.phases.find((p) => p.phase === name)!;

@@ -110,3 +110,14 @@ export async function startEmulatorProcess(
       }),
   };
 }
+
+/** A Salesforce and a QuickBooks emulator process seeded alike, started together. */
+export async function startEmulatorPair(
+  size: number,
+  seed: number,
+): Promise<[EmulatorProcess, EmulatorProcess]> {
+  return Promise.all([
+    startEmulatorProcess('salesforce', { records: size, seed }),
+    startEmulatorProcess('qbo', { records: size, seed }),
+  ]);
+}
