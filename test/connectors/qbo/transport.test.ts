@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AmbiguousWriteError,
@@ -13,6 +12,7 @@ import {
   type QboConnectorOptions,
 } from '../../../src/connectors/qbo/index.ts';
 import { MemoryVault } from '../../helpers/memory-vault.ts';
+import { listenOnLoopback } from '../../helpers/loopback.ts';
 
 /**
  * The transport against a scripted stand-in for QuickBooks: what goes on the wire (minorversion,
@@ -70,15 +70,8 @@ async function stub(script: Script): Promise<{ url: string; seen: Seen[]; tokenC
       res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closeAll.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  );
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenOnLoopback(server);
+  closeAll.push(close);
   return { url, seen, tokenCalls };
 }
 

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AmbiguousWriteError, ConnectorError } from '../../../src/connectors/errors.ts';
 import {
@@ -7,6 +6,7 @@ import {
   type SalesforceConnectorWithIdentity,
 } from '../../../src/connectors/salesforce/index.ts';
 import { MemoryVault } from '../../helpers/memory-vault.ts';
+import { listenOnLoopback } from '../../helpers/loopback.ts';
 
 /**
  * Answers the emulator cannot give (it always answers well-formed JSON): a 200 whose body is cut
@@ -46,15 +46,9 @@ async function stub(script: Script): Promise<{ url: string; seen: Seen[] }> {
       res.end(text);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closeAll.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  const { url, close } = await listenOnLoopback(server);
+  closeAll.push(close);
+  return { url, seen };
 }
 
 async function connect(url: string, retries = 3): Promise<SalesforceConnectorWithIdentity> {
